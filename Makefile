@@ -1,0 +1,40 @@
+# Two commands for a fresh machine with Python 3.11: `make report` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PERIOD ?= 2017-06
+PARAMS ?= params/demo.yaml
+
+.PHONY: report figures test lint format synth clean
+
+$(BIN)/icnreport: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+## The main job on the demo data.
+report: $(BIN)/icnreport
+	$(BIN)/icnreport figures --params $(PARAMS) --period $(PERIOD)
+
+figures: $(BIN)/icnreport
+	$(BIN)/icnreport figures --params $(PARAMS) --period $(PERIOD)
+
+## Lint, then the whole test suite (what CI runs).
+test: lint
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/icnreport
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: $(BIN)/icnreport
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+## Regenerate the committed synthetic demo extract.
+synth: $(BIN)/icnreport
+	$(BIN)/icnreport synth --out data/demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
