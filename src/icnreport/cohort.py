@@ -1,0 +1,66 @@
+"""The cohort: referrals in the window, people at their index referral, and whether each is tracked
+in adult social care (SPEC.md definitions 1 to 4 and 8)."""
+
+import datetime as dt
+
+import pandas as pd
+
+from icnreport.nhs_number import INVALID, MISSING, VALID
+
+#: Why an untracked person could not be followed into adult social care (SPEC.md definition 4).
+NHS_MISSING = "nhs_missing"
+NHS_INVALID = "nhs_invalid"
+NOT_KNOWN_TO_ASC = "not_known_to_asc"
+UNTRACKED_REASONS = (NHS_MISSING, NHS_INVALID, NOT_KNOWN_TO_ASC)
+
+
+def in_window(referrals: pd.DataFrame, programme_start: dt.date, period_end: dt.date) -> pd.Series:
+    """True for referrals received from the programme start to the period end, both days included."""
+    day = referrals["referral_date"]
+    return (day >= pd.Timestamp(programme_start)) & (day <= pd.Timestamp(period_end))
+
+
+def index_referrals(referrals: pd.DataFrame) -> pd.DataFrame:
+    """One row per person at their index referral: the earliest in the window, ties broken by referral_id.
+    A person is a valid NHS number; a referral without one is a person of its own."""
+    person = referrals["nhs_number"].where(
+        referrals["nhs_status"] == VALID, "referral:" + referrals["referral_id"]
+    )
+    ordered = referrals.assign(person=person).sort_values(["referral_date", "referral_id"], kind="stable")
+    people = ordered.drop_duplicates("person", keep="first")
+    counts = ordered.groupby("person", sort=False).size()
+    people = people.assign(
+        referrals=people["person"].map(counts).astype("int64"),
+        age=age_at(people["date_of_birth"], people["referral_date"]).fillna(people["stated_age"]),
+        nhs_number=people["nhs_number"].where(people["nhs_status"] == VALID),
+    )
+    columns = [
+        "person",
+        "referral_id",
+        "referral_date",
+        "network",
+        "nhs_status",
+        "nhs_number",
+        "age",
+        "referrals",
+    ]
+    return people[columns].reset_index(drop=True)
+
+
+def age_at(date_of_birth: pd.Series, day: pd.Series) -> pd.Series:
+    """Age in whole years on a day (birthdays completed); NA where the date of birth is unknown or later."""
+    before_birthday = (day.dt.month * 100 + day.dt.day) < (
+        date_of_birth.dt.month * 100 + date_of_birth.dt.day
+    )
+    years = (day.dt.year - date_of_birth.dt.year - before_birthday.astype("int64")).astype("Float64")
+    return years.where(date_of_birth.notna() & (years >= 0))
+
+
+def track(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:
+    """People with `tracked` (their valid NHS number is on any CLD row) and, if not, `untracked_reason`."""
+    known = set(asc.loc[asc["nhs_status"] == VALID, "nhs_number"].unique())
+    tracked = people["nhs_number"].isin(known).fillna(False).astype(bool)
+    reason = pd.Series(NOT_KNOWN_TO_ASC, index=people.index, dtype="string")
+    reason = reason.mask(people["nhs_status"] == MISSING, NHS_MISSING)
+    reason = reason.mask(people["nhs_status"] == INVALID, NHS_INVALID)
+    return people.assign(tracked=tracked, untracked_reason=reason.mask(tracked, pd.NA))

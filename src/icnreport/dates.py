@@ -1,0 +1,28 @@
+"""Dates as councils' extracts write them: ISO `YYYY-MM-DD` and UK `DD/MM/YYYY`, never US order."""
+
+import pandas as pd
+
+ISO_PATTERN = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
+UK_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}"
+
+
+def parse_dates(raw: pd.Series) -> pd.Series:
+    """Dates from text or Excel date cells; blank or unparseable values become NaT (the caller decides which)."""
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.dt.normalize().astype("datetime64[ns]")
+    text = raw.astype("string").fillna("").str.strip()
+    parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    iso = text.str.fullmatch(ISO_PATTERN).fillna(False).astype(bool)
+    if iso.any():
+        parsed[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    uk = text.str.fullmatch(UK_PATTERN).fillna(False).astype(bool)
+    if uk.any():
+        parsed[uk] = pd.to_datetime(text[uk], format="%d/%m/%Y", errors="coerce")
+    return parsed
+
+
+def is_blank(raw: pd.Series) -> pd.Series:
+    """True where a cell holds nothing but white space."""
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.isna()
+    return raw.astype("string").fillna("").str.strip() == ""

@@ -1,0 +1,206 @@
+"""The two extracts, read and checked: headings matched to canonical columns, values parsed, and every
+row either kept or set aside (quarantined) with its file, row number and reason. Nothing is dropped."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from icnreport.columns import ASC_COLUMNS, REFERRAL_AGE_COLUMNS, REFERRAL_COLUMNS, Column
+from icnreport.dates import is_blank, parse_dates
+from icnreport.errors import InputError
+from icnreport.headings import normalise_codes, normalise_heading
+from icnreport.nhs_number import nhs_number_status, normalise_nhs_number
+from icnreport.params import Params
+from icnreport.tables import FILE, ROW, as_text, read_table
+from icnreport.weekly_cost import EVENT_TYPES, SERVICE, weekly_cost
+
+REASON = "reason"
+
+#: Ages outside this range are typing errors, not people (whole years at referral).
+OLDEST_PLAUSIBLE_AGE = 120
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One input, all files together: `rows` holds every non-blank row, parsed, with `reason` set (not NA)
+    on quarantined rows; `raw` holds the same rows as text, for the quarantine listing; `blank_rows`
+    counts rows with nothing in them (Excel's trailing rows), which are not data."""
+
+    rows: pd.DataFrame
+    raw: pd.DataFrame
+    blank_rows: int
+
+    @property
+    def kept(self) -> pd.DataFrame:
+        """Rows that passed every check."""
+        return self.rows[self.rows[REASON].isna()]
+
+    @property
+    def quarantined(self) -> pd.DataFrame:
+        """The raw text of quarantined rows, with file, row and reason."""
+        bad = self.rows[REASON].notna()
+        return self.raw[bad.to_numpy()].assign(**{REASON: self.rows.loc[bad, REASON].to_numpy()})
+
+
+def read_referrals(params: Params) -> Extract:
+    """The referrals extract, checked against the params' networks."""
+    raw, blank = _read_all(
+        params.referral_files(), params.data.referrals_sheet, REFERRAL_COLUMNS, params.columns.referrals
+    )
+    _require_age_column(raw, params.referral_files()[0])
+    return Extract(check_referrals(raw, params.networks), raw, blank)
+
+
+def read_asc(params: Params) -> Extract:
+    """The council's CLD extract, all files read together."""
+    raw, blank = _read_all(params.asc_files(), params.data.asc_sheet, ASC_COLUMNS, params.columns.asc)
+    return Extract(check_asc(raw), raw, blank)
+
+
+def _read_all(
+    paths: list[Path], sheet: str | None, columns: tuple[Column, ...], mapping: dict[str, str]
+) -> tuple[pd.DataFrame, int]:
+    frames = [canonical_columns(read_table(path, sheet), columns, mapping, path) for path in paths]
+    raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    data = [column.name for column in columns if column.name in raw.columns]
+    blank = np.logical_and.reduce([is_blank(raw[name]).to_numpy() for name in data])
+    return raw[~blank].reset_index(drop=True), int(blank.sum())
+
+
+def canonical_columns(
+    table: pd.DataFrame, columns: tuple[Column, ...], mapping: dict[str, str], path: Path
+) -> pd.DataFrame:
+    """The table with its headings renamed to canonical names, unknown columns dropped, every value as text.
+    A missing required column, or two headings for one column, is an InputError naming the file."""
+    by_key: dict[str, str] = {}
+    for heading in table.columns:
+        if heading not in (FILE, ROW):
+            by_key.setdefault(normalise_heading(heading), heading)
+    renamed: dict[str, str] = {}
+    for column in columns:
+        wanted = [mapping[column.name]] if column.name in mapping else [column.name, *column.aliases]
+        found = [by_key[key] for key in dict.fromkeys(normalise_heading(w) for w in wanted) if key in by_key]
+        if len(found) > 1:
+            raise InputError(f"{path}: columns {found[0]!r} and {found[1]!r} both look like {column.name!r}")
+        if found:
+            renamed[found[0]] = column.name
+        elif column.required:
+            looked_for = (
+                wanted[0] if column.name in mapping else column.aliases[0] if column.aliases else wanted[0]
+            )
+            raise InputError(f"{path}: missing required column {column.name!r} (heading {looked_for!r})")
+    text = {name: as_text(table[heading]) for heading, name in renamed.items()}
+    return pd.DataFrame({FILE: table[FILE], ROW: table[ROW], **text})
+
+
+def _require_age_column(raw: pd.DataFrame, path: Path) -> None:
+    if not any(name in raw.columns for name in REFERRAL_AGE_COLUMNS):
+        raise InputError(f"{path}: missing required column 'date_of_birth' or 'age' (one of them is needed)")
+
+
+def _first_reason(checks: list[tuple[str, pd.Series]], index: pd.Index) -> pd.Series:
+    """The first failing check's reason for each row (checks in order of precedence), NA where all pass."""
+    reason = pd.Series(pd.NA, index=index, dtype="string")
+    for label, failed in reversed(checks):
+        reason = reason.mask(failed.to_numpy(), label)
+    return reason
+
+
+def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
+    """Parse and check referral rows (canonical text columns) against SPEC.md's row rules."""
+    column = _getter(raw)
+    referral_id = column("referral_id")
+    referral_date = parse_dates(column("referral_date"))
+    by_key = {normalise_heading(name): name for name in networks}
+    network = normalise_codes(column("network")).map(by_key)
+    nhs = column("nhs_number")
+    rows = pd.DataFrame(
+        {
+            FILE: raw[FILE],
+            ROW: raw[ROW],
+            "referral_id": referral_id,
+            "nhs_number": normalise_nhs_number(nhs),
+            "nhs_status": nhs_number_status(nhs),
+            "referral_date": referral_date,
+            "network": network.astype("string"),
+            "date_of_birth": parse_dates(column("date_of_birth")),
+            "stated_age": _whole_years(column("age")),
+            "gp_practice": column("gp_practice"),
+        }
+    )
+    missing_date = is_blank(column("referral_date"))
+    checks = [
+        ("missing referral_id", referral_id == ""),
+        ("missing referral_date", missing_date),
+        ("unparseable referral_date", referral_date.isna() & ~missing_date),
+        ("unknown network", network.isna()),
+    ]
+    reason = _first_reason(checks, raw.index)
+    repeat = referral_id.where(reason.isna()).duplicated(keep="first") & reason.isna()
+    reason = reason.mask(repeat.to_numpy(), "duplicate referral_id")
+    return rows.assign(**{REASON: reason})
+
+
+def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
+    """Parse and check CLD rows against SPEC.md's row rules; Service rows get their weekly cost."""
+    column = _getter(raw)
+    event_type = normalise_codes(column("event_type")).map(EVENT_TYPES).astype("string")
+    start = parse_dates(column("event_start_date"))
+    end = parse_dates(column("event_end_date"))
+    end_blank = is_blank(column("event_end_date"))
+    is_service = (event_type == SERVICE).fillna(False).to_numpy()
+    cost = weekly_cost(column("unit_cost"), column("cost_frequency"), column("planned_units_per_week"))
+    nhs = column("nhs_number")
+    rows = pd.DataFrame(
+        {
+            FILE: raw[FILE],
+            ROW: raw[ROW],
+            "person_id": column("person_id"),
+            "nhs_number": normalise_nhs_number(nhs),
+            "nhs_status": nhs_number_status(nhs),
+            "event_type": event_type,
+            "event_start_date": start,
+            "event_end_date": end,
+            "service_type": column("service_type"),
+            "service_component": column("service_component"),
+            "unit_cost": cost["unit_cost"],
+            "frequency": cost["frequency"],
+            "weekly_cost": cost["weekly_cost"].where(is_service),
+            "one_off": cost["one_off"] & is_service,
+        }
+    )
+    start_blank = is_blank(column("event_start_date"))
+    service = pd.Series(is_service, index=raw.index)
+    checks = [
+        ("missing person id", column("person_id") == ""),
+        ("unknown event type", event_type.isna()),
+        ("missing event_start_date", start_blank),
+        ("unparseable event_start_date", start.isna() & ~start_blank),
+        ("unparseable event_end_date", end.isna() & ~end_blank),
+        ("service ends before it starts", end < start),
+        ("unknown cost frequency", service & cost["frequency"].isna()),
+        ("missing or unparseable unit cost", service & cost["unit_cost"].isna()),
+        ("negative unit cost", service & (cost["unit_cost"] < 0)),
+        ("no planned units for an hourly, daily or per-session cost", service & cost["needs_units"]),
+    ]
+    return rows.assign(**{REASON: _first_reason(checks, raw.index)})
+
+
+def _getter(raw: pd.DataFrame):
+    """Column accessor returning '' text for an optional column the file does not have."""
+
+    def column(name: str) -> pd.Series:
+        if name in raw.columns:
+            return raw[name]
+        return pd.Series("", index=raw.index, dtype="string")
+
+    return column
+
+
+def _whole_years(raw: pd.Series) -> pd.Series:
+    """A stated age in whole years; blank, non-numeric, fractional or implausible ages become NA."""
+    years = pd.to_numeric(raw.replace("", None), errors="coerce").astype("Float64")
+    plausible = (years >= 0) & (years <= OLDEST_PLAUSIBLE_AGE) & (years % 1 == 0)
+    return years.where(plausible.fillna(False))

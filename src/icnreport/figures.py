@@ -1,0 +1,219 @@
+"""One typed result for a period's figures. The JSON, the narrative, the tables and the charts are views
+of it; every figure is unrounded here and defined in the module named beside it."""
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+
+from icnreport import cohort, outcomes
+from icnreport.costs import cost_summary
+from icnreport.extracts import REASON, Extract
+from icnreport.nhs_number import VALID
+from icnreport.params import Params
+from icnreport.period import Period
+
+
+@dataclass(frozen=True)
+class RowLedger:
+    """Where every row of one input went: read = used + outside_window + quarantined (+ blank rows)."""
+
+    read: int
+    used: int
+    outside_window: int
+    quarantined: int
+    blank: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one reporting period (SPEC.md "Outputs"). Money in pounds, proportions 0 to 1."""
+
+    area: str
+    period: str
+    period_end: dt.date
+    programme_start: dt.date
+    follow_up_days: int | None
+    referrals: int
+    people: int
+    tracked: int
+    untracked: int
+    untracked_reasons: dict[str, int]
+    tracking_coverage: float | None
+    follow_up_incomplete: int
+    outcomes: dict[str, int]
+    in_receipt_before: int
+    not_in_receipt_before: int
+    weekly_cost_before: float
+    weekly_cost_after: float
+    annual_cost_before: float
+    annual_cost_after: float
+    annual_differential: float
+    extrapolated_untracked: float
+    staffing_per_year: float
+    total_annual_pressure: float
+    days_per_year: float
+    one_off: dict[str, float]
+    age: dict[str, float | int | None]
+    by_network: dict[str, dict[str, float | int | None]]
+    by_month: dict[str, dict[str, float | int | None]]
+    quarantined: dict[str, int]
+    rows: dict[str, RowLedger]
+    warnings: dict[str, int]
+
+    def to_dict(self) -> dict:
+        """Plain data for JSON: dates as ISO text."""
+        return json.loads(self.to_json())
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The figures JSON of SPEC.md."""
+        return json.dumps(dataclasses.asdict(self), indent=indent, default=_json_default)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def compute_figures(referrals: Extract, asc: Extract, params: Params, period: Period) -> Figures:
+    """Every figure of SPEC.md for one period, from checked extracts."""
+    kept = referrals.kept
+    window = cohort.in_window(kept, params.programme_start, period.end)
+    in_window = kept[window]
+    people = cohort.track(cohort.index_referrals(in_window), asc.kept)
+    people = outcomes.follow_up_days_of(people, period.end, params.follow_up_days)
+    tracked = people[people["tracked"]]
+    complete = tracked[tracked["follow_up_complete"]]
+    services = outcomes.services_of(complete, asc.kept)
+    per_person = outcomes.person_outcomes(complete, services)
+    counted_people = people[people["follow_up_complete"]]
+    counted_tracked = len(complete)
+    costs = cost_summary(
+        weekly_cost_before=float(per_person["weekly_cost_before"].sum()),
+        weekly_cost_after=float(per_person["weekly_cost_after"].sum()),
+        tracked=counted_tracked,
+        untracked=len(counted_people) - counted_tracked,
+        days_per_year=params.costs.days_per_year,
+        staffing_per_year=params.costs.staffing_per_year,
+    )
+    one_off = outcomes.one_off_services(complete, services)
+    untracked = people[~people["tracked"]]
+    return Figures(
+        area=params.area,
+        period=period.label,
+        period_end=period.end,
+        programme_start=params.programme_start,
+        follow_up_days=params.follow_up_days,
+        referrals=len(in_window),
+        people=len(people),
+        tracked=len(tracked),
+        untracked=len(untracked),
+        untracked_reasons=_counts(untracked["untracked_reason"], cohort.UNTRACKED_REASONS),
+        tracking_coverage=_share(len(tracked), len(people)),
+        follow_up_incomplete=int((~tracked["follow_up_complete"]).sum()),
+        outcomes=_counts(per_person["outcome"], outcomes.OUTCOMES),
+        in_receipt_before=int(per_person["in_receipt_before"].sum()),
+        not_in_receipt_before=int((~per_person["in_receipt_before"]).sum()),
+        **dataclasses.asdict(costs),
+        days_per_year=params.costs.days_per_year,
+        one_off={"services": len(one_off), "cost": float(one_off["unit_cost"].sum())},
+        age=_age(people["age"]),
+        by_network=_by_network(people, params.networks),
+        by_month=_by_month(in_window, people),
+        quarantined=_quarantined(referrals, asc),
+        rows=_ledger(referrals, asc, window),
+        warnings=_warnings(people, asc),
+    )
+
+
+def _counts(values: pd.Series, categories: tuple[str, ...]) -> dict[str, int]:
+    counts = values.value_counts()
+    return {category: int(counts.get(category, 0)) for category in categories}
+
+
+def _age(age: pd.Series) -> dict[str, float | int | None]:
+    known = age.dropna()
+    if known.empty:
+        return {"mean": None, "min": None, "max": None, "known": 0, "unknown": int(len(age))}
+    return {
+        "mean": float(known.mean()),
+        "min": int(known.min()),
+        "max": int(known.max()),
+        "known": int(len(known)),
+        "unknown": int(len(age) - len(known)),
+    }
+
+
+def _by_network(people: pd.DataFrame, networks: list[str]) -> dict[str, dict[str, float | int | None]]:
+    grouped = people.groupby("network")["tracked"].agg(["size", "sum"])
+    result = {}
+    for network in networks:
+        count = int(grouped["size"].get(network, 0))
+        tracked = int(grouped["sum"].get(network, 0))
+        result[network] = {"people": count, "tracked": tracked, "tracking_coverage": _share(tracked, count)}
+    return result
+
+
+def _by_month(in_window: pd.DataFrame, people: pd.DataFrame) -> dict[str, dict[str, float | int | None]]:
+    """Referrals by the month they were received; people and tracking by the month of the index referral."""
+    referral_month = in_window["referral_date"].dt.strftime("%Y-%m")
+    people_month = people["referral_date"].dt.strftime("%Y-%m")
+    referrals = referral_month.value_counts()
+    by_person = people.groupby(people_month)["tracked"].agg(["size", "sum"])
+    result = {}
+    for month in sorted(set(referral_month)):
+        count = int(by_person["size"].get(month, 0))
+        tracked = int(by_person["sum"].get(month, 0))
+        result[month] = {
+            "referrals": int(referrals.get(month, 0)),
+            "people": count,
+            "tracked": tracked,
+            "tracking_coverage": _share(tracked, count),
+        }
+    return result
+
+
+def _quarantined(*extracts: Extract) -> dict[str, int]:
+    reasons = pd.concat([extract.rows[REASON].dropna() for extract in extracts])
+    return {str(reason): int(count) for reason, count in reasons.value_counts().sort_index().items()}
+
+
+def _ledger(referrals: Extract, asc: Extract, window: pd.Series) -> dict[str, RowLedger]:
+    def ledger(extract: Extract, outside: int) -> RowLedger:
+        quarantined = int(extract.rows[REASON].notna().sum())
+        rows = len(extract.rows)
+        return RowLedger(
+            read=rows + extract.blank_rows,
+            used=rows - quarantined - outside,
+            outside_window=outside,
+            quarantined=quarantined,
+            blank=extract.blank_rows,
+        )
+
+    return {"referrals": ledger(referrals, int((~window).sum())), "asc": ledger(asc, 0)}
+
+
+def _warnings(people: pd.DataFrame, asc: Extract) -> dict[str, int]:
+    """Data-quality notes that do not set a row aside but that an analyst should see."""
+    kept = asc.kept
+    valid = kept[kept["nhs_status"] == VALID]
+    numbers_per_id = valid.groupby("person_id")["nhs_number"].nunique()
+    return {
+        "people_without_age": int(people["age"].isna().sum()),
+        "asc_rows_with_invalid_nhs_number": int((kept["nhs_status"] == "invalid").sum()),
+        "asc_person_ids_with_several_nhs_numbers": int((numbers_per_id > 1).sum()),
+    }
+
+
+def figures_for(params: Params, period: Period) -> Figures:
+    """Read the extracts named in the params and compute the period's figures."""
+    from icnreport.extracts import read_asc, read_referrals
+
+    return compute_figures(read_referrals(params), read_asc(params), params, period)

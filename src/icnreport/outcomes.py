@@ -1,0 +1,100 @@
+"""What happened to tracked people's care packages: in receipt, and weekly cost, on the day before the
+index referral and on the after day (SPEC.md definitions 5 and 6)."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from icnreport.nhs_number import VALID
+from icnreport.weekly_cost import SERVICE
+
+NONE = "none"
+NEW = "new"
+ENDED = "ended"
+INCREASED = "increased"
+DECREASED = "decreased"
+UNCHANGED = "unchanged"
+OUTCOMES = (NONE, NEW, ENDED, INCREASED, DECREASED, UNCHANGED)
+PENCE_PER_POUND = 100
+
+
+def follow_up_days_of(people: pd.DataFrame, period_end: dt.date, follow_up_days: int | None) -> pd.DataFrame:
+    """People with `before_day` (the day before the index referral), `after_day` (the period end, or the
+    referral date + follow_up_days) and `follow_up_complete` (the after day is not later than the period end)."""
+    before = people["referral_date"] - pd.Timedelta(days=1)
+    if follow_up_days is None:
+        after = pd.Series(pd.Timestamp(period_end), index=people.index)
+    else:
+        after = people["referral_date"] + pd.Timedelta(days=follow_up_days)
+    return people.assign(
+        before_day=before, after_day=after, follow_up_complete=after <= pd.Timestamp(period_end)
+    )
+
+
+def services_of(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:
+    """Each tracked person's Service rows, reached through every LA person id that carries their NHS number
+    on any CLD row (so a row with a blank NHS number still counts through its person id)."""
+    links = asc.loc[asc["nhs_status"] == VALID, ["nhs_number", "person_id"]].drop_duplicates()
+    links = links[links["nhs_number"].isin(people["nhs_number"].dropna())]
+    service_rows = asc[asc["event_type"] == SERVICE]
+    columns = ["person_id", "event_start_date", "event_end_date", "weekly_cost", "one_off", "unit_cost"]
+    services = links.merge(service_rows[columns].reset_index(names="asc_row"), on="person_id")
+    return services.rename(columns={"nhs_number": "person"})
+
+
+def receipt_on(services: pd.DataFrame, days: pd.Series) -> pd.DataFrame:
+    """For each person (the index of `days`, by NHS number): whether any care package (a Service row that is
+    not one-off) is active on their day, and the sum of the weekly costs of those active rows."""
+    packages = services[~services["one_off"]]
+    day = packages["person"].map(days)
+    active = (packages["event_start_date"] <= day) & (
+        packages["event_end_date"].isna() | (packages["event_end_date"] >= day)
+    )
+    on_day = packages[active.fillna(False).to_numpy()].groupby("person")["weekly_cost"]
+    result = pd.DataFrame({"in_receipt": on_day.size() > 0, "weekly_cost": on_day.sum()})
+    result = result.reindex(days.index)
+    return result.fillna({"in_receipt": False, "weekly_cost": 0.0}).astype({"in_receipt": bool})
+
+
+def classify(before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
+    """The outcome of each person from their receipt before and after; weekly costs compared to the penny."""
+    pence_before = np.round(before["weekly_cost"].to_numpy() * PENCE_PER_POUND)
+    pence_after = np.round(after["weekly_cost"].to_numpy() * PENCE_PER_POUND)
+    was, now = before["in_receipt"].to_numpy(), after["in_receipt"].to_numpy()
+    outcome = np.select(
+        [~was & ~now, ~was & now, was & ~now, pence_after > pence_before, pence_after < pence_before],
+        [NONE, NEW, ENDED, INCREASED, DECREASED],
+        default=UNCHANGED,
+    )
+    return pd.Series(outcome, index=before.index, dtype="string")
+
+
+def person_outcomes(tracked: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
+    """For tracked people with complete follow-up (indexed by NHS number), given their services: receipt and
+    weekly cost before and after, and their outcome."""
+    people = tracked.set_index("nhs_number")
+    before = receipt_on(services, people["before_day"])
+    after = receipt_on(services, people["after_day"])
+    return pd.DataFrame(
+        {
+            "network": people["network"],
+            "in_receipt_before": before["in_receipt"],
+            "in_receipt_after": after["in_receipt"],
+            "weekly_cost_before": before["weekly_cost"],
+            "weekly_cost_after": after["weekly_cost"],
+            "outcome": classify(before, after),
+        }
+    )
+
+
+def one_off_services(tracked: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
+    """One-off Service rows of tracked people starting from the index referral date to the after day: they are
+    not care packages, and their costs are listed separately."""
+    people = tracked.set_index("nhs_number")
+    one_off = services[services["one_off"]]
+    start = one_off["event_start_date"]
+    between = (start >= one_off["person"].map(people["referral_date"])) & (
+        start <= one_off["person"].map(people["after_day"])
+    )
+    return one_off[between.to_numpy()]
