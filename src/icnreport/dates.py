@@ -7,7 +7,7 @@ UK_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}"
 
 
 def parse_dates(raw: pd.Series) -> pd.Series:
-    """Dates from text or Excel date cells; blank or unparseable values become NaT (the caller decides which)."""
+    """Dates from text or Excel date cells; blank or unparseable values become NaT (the caller decides)."""
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw.dt.normalize().astype("datetime64[ns]")
     text = raw.astype("string").fillna("").str.strip()

@@ -12,7 +12,7 @@ class ParamsError(IcnReportError):
 
 
 class InputError(IcnReportError):
-    """An input extract that cannot be used as a whole: missing, unreadable, empty, or lacking a required column."""
+    """An extract that cannot be used as a whole: missing, unreadable, empty, or lacking a required column."""
 
 
 class PeriodError(IcnReportError):

@@ -21,7 +21,7 @@ PENCE_PER_POUND = 100
 
 def follow_up_days_of(people: pd.DataFrame, period_end: dt.date, follow_up_days: int | None) -> pd.DataFrame:
     """People with `before_day` (the day before the index referral), `after_day` (the period end, or the
-    referral date + follow_up_days) and `follow_up_complete` (the after day is not later than the period end)."""
+    referral date + follow_up_days) and `follow_up_complete` (the after day is not after the period end)."""
     before = people["referral_date"] - pd.Timedelta(days=1)
     if follow_up_days is None:
         after = pd.Series(pd.Timestamp(period_end), index=people.index)

@@ -96,7 +96,7 @@ class Params(_Strict):
         return [self.resolve(self.data.referrals)]
 
     def asc_files(self) -> list[Path]:
-        """The CLD extract files: each listed path, with globs expanded (sorted); a glob matching nothing fails."""
+        """The CLD extract files: each listed path, globs expanded (sorted); a glob matching nothing fails."""
         entries = [self.data.asc] if isinstance(self.data.asc, str) else self.data.asc
         files: list[Path] = []
         for entry in entries:
