@@ -10,6 +10,7 @@ import pandas as pd
 
 from icnreport import cohort, outcomes
 from icnreport.costs import cost_summary
+from icnreport.errors import PeriodError
 from icnreport.extracts import REASON, Extract
 from icnreport.nhs_number import VALID
 from icnreport.params import Params
@@ -215,5 +216,10 @@ def _warnings(people: pd.DataFrame, asc: Extract) -> dict[str, int]:
 def figures_for(params: Params, period: Period) -> Figures:
     """Read the extracts named in the params and compute the period's figures."""
     from icnreport.extracts import read_asc, read_referrals
+
+    if period.end < params.programme_start:
+        raise PeriodError(
+            f"period {period} ends before the programme start ({params.programme_start:%d %B %Y})"
+        )
 
     return compute_figures(read_referrals(params), read_asc(params), params, period)

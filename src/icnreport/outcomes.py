@@ -47,7 +47,7 @@ def receipt_on(services: pd.DataFrame, days: pd.Series) -> pd.DataFrame:
     """For each person (the index of `days`, by NHS number): whether any care package (a Service row that is
     not one-off) is active on their day, and the sum of the weekly costs of those active rows."""
     packages = services[~services["one_off"]]
-    day = packages["person"].map(days)
+    day = packages.join(days.rename("day"), on="person")["day"]
     active = (packages["event_start_date"] <= day) & (
         packages["event_end_date"].isna() | (packages["event_end_date"] >= day)
     )
@@ -92,9 +92,7 @@ def one_off_services(tracked: pd.DataFrame, services: pd.DataFrame) -> pd.DataFr
     """One-off Service rows of tracked people starting from the index referral date to the after day: they are
     not care packages, and their costs are listed separately."""
     people = tracked.set_index("nhs_number")
-    one_off = services[services["one_off"]]
+    one_off = services[services["one_off"]].join(people[["referral_date", "after_day"]], on="person")
     start = one_off["event_start_date"]
-    between = (start >= one_off["person"].map(people["referral_date"])) & (
-        start <= one_off["person"].map(people["after_day"])
-    )
-    return one_off[between.to_numpy()]
+    between = (start >= one_off["referral_date"]) & (start <= one_off["after_day"])
+    return one_off[between.to_numpy()].drop(columns=["referral_date", "after_day"])
