@@ -8,7 +8,10 @@ import pytest
 
 from icnreport.cli import main
 
-REFERRALS = "referral_id,nhs_number,referral_date,network,age\nR1,943 476 5919,15/01/2017,East,80\nR2,,2017-02-01,Nrth,80\n"
+REFERRALS = (
+    "referral_id,nhs_number,referral_date,network,age\n"
+    "R1,943 476 5919,15/01/2017,East,80\nR2,,2017-02-01,Nrth,80\n"
+)
 CLD = (
     "LA Person Unique Identifier,NHS Number,Event Type,Event Start Date,Event End Date,Unit Cost,"
     "Cost Frequency (Unit Type),Planned units per week\nP1,9434765919,Service,2016-01-01,,100,Weekly,\n"

@@ -10,7 +10,8 @@ from icnreport.nhs_number import INVALID, MISSING, VALID, is_valid_nhs_number, n
 @pytest.mark.parametrize(
     "typed, valid",
     [
-        # NHS Digital's published example. 9*10+4*9+3*8+4*7+7*6+6*5+5*4+9*3+1*2 = 299; 299 mod 11 = 2; 11-2 = 9.
+        # NHS Digital's published example: 9*10+4*9+3*8+4*7+7*6+6*5+5*4+9*3+1*2 = 299;
+        # 299 mod 11 = 2; 11-2 = 9.
         ("943 476 5919", True),
         ("9434765919", True),
         ("943-476-5919", True),

@@ -1,5 +1,6 @@
 """Before and after, and the outcome categories (SPEC.md definitions 5 and 6). One referral of NHS_A on
-15 January 2017 unless a test says otherwise: the before day is 14 January 2017, the after day 30 June 2017."""
+15 January 2017 unless a test says otherwise: the before day is 14 January 2017, the after day
+30 June 2017."""
 
 import pytest
 from conftest import NHS_A, NHS_B, figures_of
