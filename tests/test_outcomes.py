@@ -143,3 +143,17 @@ def test_follow_up_day_on_the_period_end_is_complete() -> None:
     figures = figures_of(referrals, [service("2016-01-01")], follow_up_days=90)
     assert figures.follow_up_incomplete == 0
     assert figures.outcomes["unchanged"] == 1
+
+
+def test_a_service_repeated_in_two_quarterly_files_counts_once() -> None:
+    repeated = service("2016-01-01")
+    figures = figures_of(REFERRAL, [repeated, repeated])
+    assert figures.weekly_cost_before == 100.0
+    assert figures.warnings["asc_rows_repeating_an_earlier_row"] == 1
+    assert figures.rows["asc"].used == 2
+
+
+def test_a_person_id_carrying_two_nhs_numbers_is_reported() -> None:
+    asc = [service("2016-01-01"), {**service("2016-01-01"), "nhs_number": NHS_B, "unit_cost": "30"}]
+    figures = figures_of(REFERRAL, asc)
+    assert figures.warnings["asc_person_ids_with_several_nhs_numbers"] == 1

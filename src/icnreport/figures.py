@@ -210,6 +210,7 @@ def _warnings(people: pd.DataFrame, asc: Extract) -> dict[str, int]:
         "people_without_age": int(people["age"].isna().sum()),
         "asc_rows_with_invalid_nhs_number": int((kept["nhs_status"] == "invalid").sum()),
         "asc_person_ids_with_several_nhs_numbers": int((numbers_per_id > 1).sum()),
+        "asc_rows_repeating_an_earlier_row": int(kept.duplicated(outcomes.EVENT_COLUMNS).sum()),
     }
 
 

@@ -17,6 +17,20 @@ DECREASED = "decreased"
 UNCHANGED = "unchanged"
 OUTCOMES = (NONE, NEW, ENDED, INCREASED, DECREASED, UNCHANGED)
 PENCE_PER_POUND = 100
+#: The columns that make two CLD rows the same event: quarterly extracts repeat an ongoing service in each
+#: quarter's file, and it is one package, counted once.
+EVENT_COLUMNS = [
+    "person_id",
+    "nhs_number",
+    "event_type",
+    "event_start_date",
+    "event_end_date",
+    "service_type",
+    "service_component",
+    "unit_cost",
+    "frequency",
+    "weekly_cost",
+]
 
 
 def follow_up_days_of(people: pd.DataFrame, period_end: dt.date, follow_up_days: int | None) -> pd.DataFrame:
@@ -34,10 +48,11 @@ def follow_up_days_of(people: pd.DataFrame, period_end: dt.date, follow_up_days:
 
 def services_of(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:
     """Each tracked person's Service rows, reached through every LA person id that carries their NHS number
-    on any CLD row (so a row with a blank NHS number still counts through its person id)."""
+    on any CLD row (so a row with a blank NHS number still counts through its person id). A service
+    repeated row for row (as in successive quarterly extracts) counts once."""
     links = asc.loc[asc["nhs_status"] == VALID, ["nhs_number", "person_id"]].drop_duplicates()
     links = links[links["nhs_number"].isin(people["nhs_number"].dropna())]
-    service_rows = asc[asc["event_type"] == SERVICE]
+    service_rows = asc[asc["event_type"] == SERVICE].drop_duplicates(EVENT_COLUMNS)
     columns = ["person_id", "event_start_date", "event_end_date", "weekly_cost", "one_off", "unit_cost"]
     services = links.merge(service_rows[columns].reset_index(names="asc_row"), on="person_id")
     return services.rename(columns={"nhs_number": "person"})
