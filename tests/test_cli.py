@@ -100,3 +100,12 @@ def test_missing_params_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> N
 def test_period_before_the_programme_start(params_file: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["figures", "--params", str(params_file), "--period", "2016-09"]) == 2
     assert "before the programme start" in capsys.readouterr().err
+
+
+def test_figures_json_round_trips(params_file: Path) -> None:
+    from icnreport.figures import Figures, figures_for
+    from icnreport.params import load_params
+    from icnreport.period import parse_period
+
+    figures = figures_for(load_params(params_file), parse_period("2017-06"))
+    assert Figures.from_json(figures.to_json()) == figures

@@ -72,6 +72,15 @@ class Figures:
         """The figures JSON of SPEC.md."""
         return json.dumps(dataclasses.asdict(self), indent=indent, default=_json_default)
 
+    @classmethod
+    def from_json(cls, text: str) -> "Figures":
+        """Figures read back from their JSON (as the runner hands them to the appendix notebook)."""
+        data = json.loads(text)
+        data["period_end"] = dt.date.fromisoformat(data["period_end"])
+        data["programme_start"] = dt.date.fromisoformat(data["programme_start"])
+        data["rows"] = {source: RowLedger(**ledger) for source, ledger in data["rows"].items()}
+        return cls(**data)
+
 
 def _json_default(value: object) -> object:
     if isinstance(value, dt.date):
