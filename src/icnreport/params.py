@@ -60,6 +60,18 @@ class CostParams(_Strict):
     staffing_per_year: Annotated[float, Field(ge=0)] = 0.0
 
 
+class ReportParams(_Strict):
+    """What the appendix's cover says, and the funding the drawdown is set against."""
+
+    committee: str | None = None
+    reference: str | None = None
+    area_name: str | None = None
+    title: str = "Integrated Care Networks: impact on adult social care"
+    funding_years: Annotated[int, Field(ge=1)] | None = None
+    budget: Annotated[float, Field(ge=0)] | None = None
+    compare_with_cs18067: bool = False
+
+
 class Params(_Strict):
     """One area's report settings."""
 
@@ -71,6 +83,7 @@ class Params(_Strict):
     costs: CostParams = Field(default_factory=CostParams)
     follow_up_days: Annotated[int, Field(ge=1)] | None = None
     strict: bool = False
+    report: ReportParams = Field(default_factory=ReportParams)
 
     _source: Path = PrivateAttr(default=Path("params.yaml"))
 
