@@ -68,9 +68,7 @@ def make_params(**overrides) -> Params:
 
 def figures_of(referrals: list[dict], asc: list[dict], period: str = "2017-06", **params) -> Figures:
     year, month = (int(part) for part in period.split("-"))
-    return compute_figures(
-        referral_extract(referrals), asc_extract(asc), make_params(**params), Period(year, month)
-    )
+    return compute_figures(referral_extract(referrals), asc_extract(asc), make_params(**params), Period(year, month))
 
 
 @pytest.fixture

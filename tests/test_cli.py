@@ -9,8 +9,7 @@ import pytest
 from icnreport.cli import main
 
 REFERRALS = (
-    "referral_id,nhs_number,referral_date,network,age\n"
-    "R1,943 476 5919,15/01/2017,East,80\nR2,,2017-02-01,Nrth,80\n"
+    "referral_id,nhs_number,referral_date,network,age\nR1,943 476 5919,15/01/2017,East,80\nR2,,2017-02-01,Nrth,80\n"
 )
 CLD = (
     "LA Person Unique Identifier,NHS Number,Event Type,Event Start Date,Event End Date,Unit Cost,"
@@ -62,9 +61,7 @@ def test_strict_mode_fails_on_a_quarantined_row(params_file: Path, capsys: pytes
         ("follow_up_days: soon\n", "key 'follow_up_days'"),
     ],
 )
-def test_bad_params_give_one_line(
-    params_file: Path, capsys: pytest.CaptureFixture, change: str, message: str
-) -> None:
+def test_bad_params_give_one_line(params_file: Path, capsys: pytest.CaptureFixture, change: str, message: str) -> None:
     text = params_file.read_text().replace("costs:\n  staffing_per_year: 150000\n", "") + change
     params_file.write_text(text)
     assert main(["figures", "--params", str(params_file), "--period", "2017-06"]) == 2

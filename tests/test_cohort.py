@@ -116,9 +116,7 @@ def test_by_month_counts_referrals_by_receipt_and_people_by_index_month() -> Non
         {"referral_id": "R2", "nhs_number": NHS_A, "referral_date": "2017-02-15"},
         {"referral_id": "R3", "referral_date": "2017-02-20"},
     ]
-    asc = [
-        {"person_id": "P1", "nhs_number": NHS_A, "event_type": "Request", "event_start_date": "2017-01-01"}
-    ]
+    asc = [{"person_id": "P1", "nhs_number": NHS_A, "event_type": "Request", "event_start_date": "2017-01-01"}]
     figures = figures_of(referrals, asc)
     assert figures.by_month == {
         "2017-01": {"referrals": 1, "people": 1, "tracked": 1, "tracking_coverage": 1.0},

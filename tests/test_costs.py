@@ -14,9 +14,7 @@ def test_cs18067_annual_effect() -> None:
 
 def test_cs18067_extrapolation_with_the_exact_ratio() -> None:
     # 365,000 x 228 / 322 = 258,447.20 (CS18067 used rounded 58%/42% and printed GBP 264k).
-    summary = cost_summary(
-        28_000, 35_000, tracked=322, untracked=228, days_per_year=365, staffing_per_year=150_000
-    )
+    summary = cost_summary(28_000, 35_000, tracked=322, untracked=228, days_per_year=365, staffing_per_year=150_000)
     assert summary.annual_differential == pytest.approx(365_000)
     assert summary.extrapolated_untracked == pytest.approx(258_447.20, abs=0.01)
     assert summary.total_annual_pressure == pytest.approx(365_000 + 258_447.20 + 150_000, abs=0.01)

@@ -18,9 +18,7 @@ from icnreport.formatting import (
 )
 
 
-@pytest.mark.parametrize(
-    "n,expected", [(0, "0"), (7, "7"), (999, "999"), (1_000, "1,000"), (1_234_567, "1,234,567")]
-)
+@pytest.mark.parametrize("n,expected", [(0, "0"), (7, "7"), (999, "999"), (1_000, "1,000"), (1_234_567, "1,234,567")])
 def test_count_has_thousands_separators(n: int, expected: str) -> None:
     assert count(n) == expected
 

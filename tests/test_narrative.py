@@ -125,9 +125,7 @@ def nobody_referred(**overrides) -> Figures:
         "extrapolated_untracked": 0.0,
         "total_annual_pressure": 150_000.0,
         "age": {"mean": None, "min": None, "max": None, "known": 0, "unknown": 0},
-        "by_network": {
-            name: {"people": 0, "tracked": 0, "tracking_coverage": None} for name in ("East", "West")
-        },
+        "by_network": {name: {"people": 0, "tracked": 0, "tracking_coverage": None} for name in ("East", "West")},
         "quarantined": {},
         "rows": {
             "referrals": RowLedger(read=0, used=0, outside_window=0, quarantined=0, blank=0),
@@ -139,9 +137,7 @@ def nobody_referred(**overrides) -> Figures:
 
 
 def every_sentence(narrative: Narrative) -> list[str]:
-    return [
-        sentence for field in dataclasses.fields(narrative) for sentence in getattr(narrative, field.name)
-    ]
+    return [sentence for field in dataclasses.fields(narrative) for sentence in getattr(narrative, field.name)]
 
 
 # CS18067 -------------------------------------------------------------------------------------------------
@@ -152,8 +148,7 @@ def test_cs18067_summary() -> None:
         "In the 9 months to 30 June 2017 the 3 Integrated Care Networks (East, Central and West) received "
         "575 referrals for 550 people.",
         "322 of the 550 people referred (59%) could be tracked in adult social care records.",
-        "Of the 322 people tracked, 31 had a new care package after their referral and 27 had their package "
-        "increased.",
+        "Of the 322 people tracked, 31 had a new care package after their referral and 27 had their package increased.",
         "The estimated total annual pressure on adult social care is £773k.",
     ]
 
@@ -181,16 +176,14 @@ def test_cs18067_outcomes_each_out_of_its_own_group() -> None:
         "121 of the 322 people tracked (38%) were already in receipt of care before their referral; the "
         "other 201 (62%) were not.",
         # 31/201 = 15.42% (CS18067's 15%; its 10% is 31 of all 322), 170/201 = 84.58%
-        "31 of the 201 people not in receipt of care before their referral (15%) had a new care package "
-        "afterwards.",
+        "31 of the 201 people not in receipt of care before their referral (15%) had a new care package afterwards.",
         "170 of the 201 people not in receipt of care before their referral (85%) still had no care package "
         "afterwards.",
         # 27/121 = 22.31%, 4/121 = 3.31%, 20/121 = 16.53%, 70/121 = 57.85%
         "27 of the 121 people already in receipt of care (22%) had their package increased.",
         "4 of the 121 people already in receipt of care (3%) had their package decreased.",
         "20 of the 121 people already in receipt of care (17%) no longer had a care package afterwards.",
-        "70 of the 121 people already in receipt of care (58%) had a package of the same weekly cost "
-        "afterwards.",
+        "70 of the 121 people already in receipt of care (58%) had a package of the same weekly cost afterwards.",
         # 170/322 = 52.80% (CS18067 para 4.3.5 printed 180, 56%)
         "170 of the 322 people tracked (53%) had no care package before or after their referral.",
     ]
@@ -255,14 +248,12 @@ def test_sentences_are_plain_text() -> None:
 def test_small_cohort_coverage_in_the_singular() -> None:
     narrative = sentences(small_cohort())
     assert narrative.summary[:2] == [
-        "In the 3 months to 31 December 2016 the East Integrated Care Network received 3 referrals for 3 "
-        "people.",
+        "In the 3 months to 31 December 2016 the East Integrated Care Network received 3 referrals for 3 people.",
         "1 of the 3 people referred (33%) could be tracked in adult social care records.",
     ]
     # One network: no per-network sentences.
     assert narrative.coverage == [
-        "The council could track 1 of the 3 people referred (33%) in adult social care records by their NHS "
-        "number.",
+        "The council could track 1 of the 3 people referred (33%) in adult social care records by their NHS number.",
         "Both people who could not be tracked had no NHS number recorded.",
     ]
 
@@ -282,8 +273,7 @@ def test_small_cohort_outcomes_in_the_singular() -> None:
 def test_small_cohort_costs_fall() -> None:
     narrative = sentences(small_cohort())
     assert narrative.costs == [
-        "The care of the 1 person tracked cost £100 a week before their referral and £70 a week on "
-        "31 December 2016.",
+        "The care of the 1 person tracked cost £100 a week before their referral and £70 a week on 31 December 2016.",
         "Over a year (a week's cost x 365 / 7) that is £5k before and £4k after.",
         "The difference is a decrease of £2k a year.",
     ]
@@ -292,8 +282,7 @@ def test_small_cohort_costs_fall() -> None:
         "Extrapolating the differential to the 2 people who could not be tracked, in proportion to the 1 who "
         "could, takes £3k a year off.",
         "Staffing for the council's part in the networks adds £1k a year.",
-        "The total annual pressure on adult social care is -£4k: -£2k identified, -£3k extrapolated and £1k "
-        "staffing.",
+        "The total annual pressure on adult social care is -£4k: -£2k identified, -£3k extrapolated and £1k staffing.",
     ]
 
 
@@ -331,8 +320,7 @@ def test_nobody_referred() -> None:
     assert narrative.financial == [
         "With no one referred there is nothing to extrapolate.",
         "Staffing for the council's part in the networks adds £150k a year.",
-        "The total annual pressure on adult social care is £150k: £0 identified, £0 extrapolated and £150k "
-        "staffing.",
+        "The total annual pressure on adult social care is £150k: £0 identified, £0 extrapolated and £150k staffing.",
     ]
     assert narrative.data_quality == [
         "The referrals extract had no rows.",
@@ -355,18 +343,12 @@ def test_nobody_tracked() -> None:
     )
     narrative = sentences(figures)
     assert narrative.coverage[:2] == [
-        "The council could track 0 of the 550 people referred (0%) in adult social care records by their NHS "
-        "number.",
+        "The council could track 0 of the 550 people referred (0%) in adult social care records by their NHS number.",
         "All 550 people who could not be tracked had no NHS number recorded.",
     ]
-    assert narrative.outcomes == [
-        "No one referred could be tracked, so there are no care outcomes to report."
-    ]
+    assert narrative.outcomes == ["No one referred could be tracked, so there are no care outcomes to report."]
     assert narrative.costs == ["With no one tracked and followed up, there are no care costs to compare."]
-    assert (
-        narrative.financial[0]
-        == "With no one tracked and followed up there is no differential to extrapolate."
-    )
+    assert narrative.financial[0] == "With no one tracked and followed up there is no differential to extrapolate."
 
 
 def test_everyone_tracked_nothing_to_extrapolate() -> None:
@@ -381,8 +363,7 @@ def test_everyone_tracked_nothing_to_extrapolate() -> None:
     assert narrative.coverage[1] == "Every person referred could be tracked."
     assert "Every person referred could be tracked, so nothing is extrapolated." in narrative.financial
     assert narrative.financial[-1] == (
-        "The total annual pressure on adult social care is £515k: £365k identified, £0 extrapolated and "
-        "£150k staffing."
+        "The total annual pressure on adult social care is £515k: £365k identified, £0 extrapolated and £150k staffing."
     )
 
 
@@ -404,9 +385,7 @@ def test_a_whole_group_in_or_out_of_care(in_before: int, sentence: str) -> None:
 def test_follow_up_incomplete_people_are_left_out_and_said_so() -> None:
     # 40 of the 322 tracked were referred less than 90 days before 30 June 2017 (40/322 = 12.42%); the
     # outcomes are of the other 282: 100 in receipt before and 182 not.
-    figures = cs18067(
-        follow_up_days=90, follow_up_incomplete=40, in_receipt_before=100, not_in_receipt_before=182
-    )
+    figures = cs18067(follow_up_days=90, follow_up_incomplete=40, in_receipt_before=100, not_in_receipt_before=182)
     narrative = sentences(figures)
     assert narrative.outcomes[:2] == [
         "Care is compared on the day before each person's referral and 90 days after their referral.",
@@ -497,8 +476,7 @@ def test_blank_rows_are_part_of_the_reconciliation() -> None:
 def test_two_rows_are_both() -> None:
     ledger = RowLedger(read=2, used=1, outside_window=1, quarantined=0, blank=0)
     assert sentences(cs18067(rows={"asc": ledger})).data_quality[0] == (
-        "Both rows of the adult social care extract are accounted for: 1 used and 1 outside the reporting "
-        "window."
+        "Both rows of the adult social care extract are accounted for: 1 used and 1 outside the reporting window."
     )
 
 

@@ -23,15 +23,11 @@ def test_environment_yml_agrees_with_pyproject() -> None:
     ]
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = [
-        dep
-        for dep in environment["dependencies"]
-        if isinstance(dep, str) and not dep.startswith(("python", "pip"))
+        dep for dep in environment["dependencies"] if isinstance(dep, str) and not dep.startswith(("python", "pip"))
     ]
     assert dict(map(_split, conda)) == dict(map(_split, wanted))
 
 
 def test_runtime_dependencies_leave_authoring_tools_out() -> None:
     runtime = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    assert not [
-        dep for dep in runtime if _split(dep)[0] in {"jupyterlab", "notebook", "pytest", "hypothesis"}
-    ]
+    assert not [dep for dep in runtime if _split(dep)[0] in {"jupyterlab", "notebook", "pytest", "hypothesis"}]

@@ -76,9 +76,7 @@ def test_asc_row_reasons(change: dict, reason: str) -> None:
 
 
 def test_costs_are_not_checked_on_rows_that_are_not_services() -> None:
-    extract = asc_extract(
-        [{**GOOD_SERVICE, "event_type": "Assessment", "unit_cost": "", "cost_frequency": ""}]
-    )
+    extract = asc_extract([{**GOOD_SERVICE, "event_type": "Assessment", "unit_cost": "", "cost_frequency": ""}])
     assert extract.quarantined.empty
 
 

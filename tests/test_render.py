@@ -32,9 +32,7 @@ COST_TABLE = """<table class="dataframe">
 </table>"""
 # Text that must never reach the committee: code, parameter values and the analyst's stderr.
 HIDDEN = ["PARAM_DEFAULT_2017", "PARAM_INJECTED_2017", "show(cost_table)", "display(chart", "STDERR_NOISE"]
-POPPLER = pytest.mark.skipif(
-    not (shutil.which("pdfinfo") and shutil.which("pdftotext")), reason="needs poppler-utils"
-)
+POPPLER = pytest.mark.skipif(not (shutil.which("pdfinfo") and shutil.which("pdftotext")), reason="needs poppler-utils")
 
 
 def chart_png() -> str:
@@ -49,9 +47,7 @@ def chart_png() -> str:
 
 
 def chart_output(metadata: dict) -> nbformat.NotebookNode:
-    return new_output(
-        "display_data", data={"image/png": chart_png(), "text/plain": "<Figure>"}, metadata=metadata
-    )
+    return new_output("display_data", data={"image/png": chart_png(), "text/plain": "<Figure>"}, metadata=metadata)
 
 
 def appendix_notebook(chart: nbformat.NotebookNode | None = None) -> nbformat.NotebookNode:
@@ -66,9 +62,7 @@ def appendix_notebook(chart: nbformat.NotebookNode | None = None) -> nbformat.No
                 metadata={"tags": ["injected-parameters"]},
                 outputs=[new_output("stream", name="stdout", text="PARAM_INJECTED_2017\n")],
             ),
-            new_markdown_cell(
-                "## Tracking coverage\n\nThe Council could track **322 (58%)** of 550 referrals."
-            ),
+            new_markdown_cell("## Tracking coverage\n\nThe Council could track **322 (58%)** of 550 referrals."),
             new_code_cell(
                 "show(cost_table)",
                 execution_count=3,
@@ -82,11 +76,7 @@ def appendix_notebook(chart: nbformat.NotebookNode | None = None) -> nbformat.No
             new_code_cell(
                 "Markdown(summary)",
                 execution_count=5,
-                outputs=[
-                    new_output(
-                        "display_data", data={"text/markdown": "The differential is **£365k** a year."}
-                    )
-                ],
+                outputs=[new_output("display_data", data={"text/markdown": "The differential is **£365k** a year."})],
             ),
         ]
     )
@@ -213,9 +203,7 @@ def test_chart_without_alt_text_is_refused_naming_the_cell(cover: Cover, metadat
 
 
 def test_alt_text_given_to_display_at_top_level_is_used(cover: Cover) -> None:
-    html = notebook_to_html(
-        cell_with_outputs(chart_output({"alt": "Line chart of referrals a month"})), cover
-    )
+    html = notebook_to_html(cell_with_outputs(chart_output({"alt": "Line chart of referrals a month"})), cover)
     alts = [image["alt"] for image in BeautifulSoup(html, "html.parser").find_all("img")]
     assert alts == [CHART_ALT, "Line chart of referrals a month"]
 
@@ -304,9 +292,7 @@ def test_pdf_reads_as_the_appendix(pdf: Path) -> None:
 def test_pdf_refuses_remote_resources_and_leaves_the_old_file(tmp_path: Path, style: str) -> None:
     target = tmp_path / "appendix.pdf"
     target.write_bytes(b"previous appendix")
-    html = (
-        f'<html lang="en-GB"><head><title>T</title><style>{style}</style></head><body><p>x</p></body></html>'
-    )
+    html = f'<html lang="en-GB"><head><title>T</title><style>{style}</style></head><body><p>x</p></body></html>'
     with pytest.raises(RenderError, match="not embedded"):
         html_to_pdf(html, target, title="T")
     assert target.read_bytes() == b"previous appendix"

@@ -1,7 +1,9 @@
 """The `icnreport` command line. User errors end with one line on standard error and a non-zero exit."""
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 from icnreport.errors import IcnReportError, StrictModeError
@@ -10,20 +12,24 @@ EXIT_OK = 0
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="icnreport", description="ICN committee appendix: figures and reports."
-    )
+    parser = argparse.ArgumentParser(prog="icnreport", description="ICN committee appendix: figures and reports.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     figures = commands.add_parser("figures", help="print one period's figures as JSON; renders nothing")
     _params_and_period(figures)
 
-    synth = commands.add_parser(
-        "synth", help="write a deterministic synthetic extract (no real person's data)"
-    )
-    synth.add_argument(
-        "--out", type=Path, default=Path("data/demo"), help="folder to write (default data/demo)"
-    )
+    run = commands.add_parser("run", help="run the appendix notebook for a period and render HTML and PDF")
+    run.add_argument("--params", required=True, type=Path, help="params YAML file")
+    when = run.add_mutually_exclusive_group(required=True)
+    when.add_argument("--period", help="reporting month YYYY-MM, or 'latest' (the last complete month)")
+    when.add_argument("--from", dest="first", help="first month of a range YYYY-MM (with --to)")
+    run.add_argument("--to", dest="last", help="last month of a range YYYY-MM")
+    run.add_argument("--output-dir", type=Path, default=Path("output"), help="output folder (default output/)")
+    run.add_argument("--strict", action="store_true", help="fail if any input row is quarantined")
+    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="months run at once (default: cores)")
+
+    synth = commands.add_parser("synth", help="write a deterministic synthetic extract (no real person's data)")
+    synth.add_argument("--out", type=Path, default=Path("data/demo"), help="folder to write (default data/demo)")
     synth.add_argument("--people", type=int, help="write a scale extract of N people, with its params.yaml")
     synth.add_argument("--seed", type=int, default=1, help="seed for a scale extract (default 1)")
     return parser
@@ -43,16 +49,59 @@ def _figures(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     period = parse_period(args.period)
     figures = figures_for(params, period)
-    _check_strict(figures.quarantined, args.strict or params.strict)
+    check_strict(figures.quarantined, args.strict or params.strict)
     print(figures.to_json())
     return EXIT_OK
 
 
-def _check_strict(quarantined: dict[str, int], strict: bool) -> None:
+def check_strict(quarantined: dict[str, int], strict: bool) -> None:
     total = sum(quarantined.values())
     if strict and total:
         reasons = ", ".join(f"{reason}: {count}" for reason, count in quarantined.items())
         raise StrictModeError(f"strict mode: {total} input rows quarantined ({reasons})")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from icnreport.period import months_between, parse_period
+
+    if args.first:
+        if not args.last:
+            raise IcnReportError("--from needs --to")
+        periods = months_between(parse_period(args.first), parse_period(args.last))
+    else:
+        if args.last:
+            raise IcnReportError("--to goes with --from, not --period")
+        periods = [parse_period(args.period)]
+    if len(periods) == 1:
+        result = _run_one(args, periods[0])
+        print(f"{periods[0]}: {result.public_pdf}  ({result.timings['total']:.1f} s)")
+        return EXIT_OK
+    return _run_many(args, periods)
+
+
+def _run_one(args: argparse.Namespace, period):
+    from icnreport.runner import run_period
+
+    return run_period(args.params, period, args.output_dir, strict=args.strict)
+
+
+def _run_many(args: argparse.Namespace, periods: list) -> int:
+    """Each month of a range, several at once; a month that fails is reported and the rest go on."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    started, failed = time.perf_counter(), 0
+    with ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(periods)))) as pool:
+        futures = {pool.submit(_run_one, args, period): period for period in periods}
+        for done, future in enumerate(as_completed(futures), start=1):
+            period = futures[future]
+            try:
+                result = future.result()
+                print(f"[{done}/{len(periods)}] {period}: {result.public_pdf}", flush=True)
+            except IcnReportError as error:
+                failed += 1
+                print(f"[{done}/{len(periods)}] {period}: error: {error}", file=sys.stderr, flush=True)
+    print(f"{len(periods) - failed} of {len(periods)} months done in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK if not failed else IcnReportError.exit_status
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -69,7 +118,7 @@ def _synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"figures": _figures, "synth": _synth}
+COMMANDS = {"figures": _figures, "run": _run, "synth": _synth}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,9 +23,7 @@ def in_window(referrals: pd.DataFrame, programme_start: dt.date, period_end: dt.
 def index_referrals(referrals: pd.DataFrame) -> pd.DataFrame:
     """One row per person at their index referral: the earliest in the window, ties broken by referral_id.
     A person is a valid NHS number; a referral without one is a person of its own."""
-    person = referrals["nhs_number"].where(
-        referrals["nhs_status"] == VALID, "referral:" + referrals["referral_id"]
-    )
+    person = referrals["nhs_number"].where(referrals["nhs_status"] == VALID, "referral:" + referrals["referral_id"])
     ordered = referrals.assign(person=person).sort_values(["referral_date", "referral_id"], kind="stable")
     people = ordered.drop_duplicates("person", keep="first")
     counts = ordered.groupby("person", sort=False).size()
@@ -49,9 +47,7 @@ def index_referrals(referrals: pd.DataFrame) -> pd.DataFrame:
 
 def age_at(date_of_birth: pd.Series, day: pd.Series) -> pd.Series:
     """Age in whole years on a day (birthdays completed); NA where the date of birth is unknown or later."""
-    before_birthday = (day.dt.month * 100 + day.dt.day) < (
-        date_of_birth.dt.month * 100 + date_of_birth.dt.day
-    )
+    before_birthday = (day.dt.month * 100 + day.dt.day) < (date_of_birth.dt.month * 100 + date_of_birth.dt.day)
     years = (day.dt.year - date_of_birth.dt.year - before_birthday.astype("int64")).astype("Float64")
     return years.where(date_of_birth.notna() & (years >= 0))
 

@@ -87,9 +87,7 @@ def canonical_columns(
         if found:
             renamed[found[0]] = column.name
         elif column.required:
-            looked_for = (
-                wanted[0] if column.name in mapping else column.aliases[0] if column.aliases else wanted[0]
-            )
+            looked_for = wanted[0] if column.name in mapping else column.aliases[0] if column.aliases else wanted[0]
             raise InputError(f"{path}: missing required column {column.name!r} (heading {looked_for!r})")
     text = {name: as_text(table[heading]) for heading, name in renamed.items()}
     return pd.DataFrame({FILE: table[FILE], ROW: table[ROW], **text})

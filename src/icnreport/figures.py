@@ -228,8 +228,6 @@ def figures_for(params: Params, period: Period) -> Figures:
     from icnreport.extracts import read_asc, read_referrals
 
     if period.end < params.programme_start:
-        raise PeriodError(
-            f"period {period} ends before the programme start ({params.programme_start:%d %B %Y})"
-        )
+        raise PeriodError(f"period {period} ends before the programme start ({params.programme_start:%d %B %Y})")
 
     return compute_figures(read_referrals(params), read_asc(params), params, period)

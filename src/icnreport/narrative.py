@@ -170,8 +170,7 @@ def summary_sentences(figures: Figures) -> list[str]:
     referrals = plural(figures.referrals, "referral", "referrals")
     result = [
         f"In the {span} {network_names(figures)} received {referrals} for {people(figures.people)}.",
-        f"{share_of(figures.tracked, figures.people, 'referred')} could be tracked in adult social care "
-        "records.",
+        f"{share_of(figures.tracked, figures.people, 'referred')} could be tracked in adult social care records.",
     ]
     counted = followed_up(figures)
     if counted:
@@ -182,8 +181,7 @@ def summary_sentences(figures: Figures) -> list[str]:
             f"after their referral and {count(increased)} had their package increased."
         )
     result.append(
-        f"The estimated total annual pressure on adult social care is "
-        f"{pounds_a_year(figures.total_annual_pressure)}."
+        f"The estimated total annual pressure on adult social care is {pounds_a_year(figures.total_annual_pressure)}."
     )
     return result
 
@@ -245,9 +243,7 @@ def outcome_sentences(figures: Figures) -> list[str]:
     return [
         f"Care is compared on the day before each person's referral and {after_day(figures)}.",
         *care_before_sentences(figures, counted),
-        *group_sentences(
-            figures, figures.not_in_receipt_before, WITHOUT_CARE_BEFORE, (outcomes.NEW, outcomes.NONE)
-        ),
+        *group_sentences(figures, figures.not_in_receipt_before, WITHOUT_CARE_BEFORE, (outcomes.NEW, outcomes.NONE)),
         *group_sentences(
             figures,
             figures.in_receipt_before,
@@ -361,8 +357,7 @@ def financial_sentences(figures: Figures) -> list[str]:
     result.append(extrapolation_sentence(figures))
     if figures.staffing_per_year:
         result.append(
-            "Staffing for the council's part in the networks adds "
-            f"{pounds_a_year(figures.staffing_per_year)} a year."
+            f"Staffing for the council's part in the networks adds {pounds_a_year(figures.staffing_per_year)} a year."
         )
     else:
         result.append("No staffing cost is included.")
@@ -420,8 +415,7 @@ def total_sentence(figures: Figures) -> str:
 def data_quality_sentences(figures: Figures) -> list[str]:
     """Where every input row went, why rows were set aside, who was left out and what to check."""
     result = [
-        ledger_sentence(EXTRACT_NAMES.get(name, f"{name} extract"), ledger)
-        for name, ledger in figures.rows.items()
+        ledger_sentence(EXTRACT_NAMES.get(name, f"{name} extract"), ledger) for name, ledger in figures.rows.items()
     ]
     result.append(quarantine_sentence(figures.quarantined))
     if figures.follow_up_days is not None:
@@ -443,10 +437,7 @@ def ledger_sentence(extract: str, ledger: RowLedger) -> str:
         parts.append(f"{count(ledger.blank)} blank")
     accounted = ledger.used + ledger.outside_window + ledger.quarantined + ledger.blank
     if accounted != ledger.read:
-        return (
-            f"The {rows(ledger.read)} of the {extract} do not reconcile: "
-            f"{and_list(parts)} make {count(accounted)}."
-        )
+        return f"The {rows(ledger.read)} of the {extract} do not reconcile: {and_list(parts)} make {count(accounted)}."
     if ledger.read == 1:
         return f"The 1 row of the {extract} is accounted for: {and_list(parts)}."
     whole = "Both rows" if ledger.read == 2 else f"All {rows(ledger.read)}"
@@ -455,9 +446,7 @@ def ledger_sentence(extract: str, ledger: RowLedger) -> str:
 
 def quarantine_sentence(quarantined: dict[str, int]) -> str:
     """The reasons rows were set aside (both extracts together), most common first."""
-    reasons = sorted(
-        ((n, reason) for reason, n in quarantined.items() if n), key=lambda item: (-item[0], item[1])
-    )
+    reasons = sorted(((n, reason) for reason, n in quarantined.items() if n), key=lambda item: (-item[0], item[1]))
     if not reasons:
         return "No rows were set aside."
     listed = [f"{reason} ({rows(n)})" for n, reason in reasons]

@@ -41,9 +41,7 @@ def follow_up_days_of(people: pd.DataFrame, period_end: dt.date, follow_up_days:
         after = pd.Series(pd.Timestamp(period_end), index=people.index)
     else:
         after = people["referral_date"] + pd.Timedelta(days=follow_up_days)
-    return people.assign(
-        before_day=before, after_day=after, follow_up_complete=after <= pd.Timestamp(period_end)
-    )
+    return people.assign(before_day=before, after_day=after, follow_up_complete=after <= pd.Timestamp(period_end))
 
 
 def services_of(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:

@@ -71,9 +71,7 @@ class Cover:
     classification: str = ""  # e.g. "PART ONE - PUBLIC"; on the cover and the running header when set
 
     def __post_init__(self) -> None:
-        blank = [
-            f.name for f in fields(self) if f.name != "classification" and not getattr(self, f.name).strip()
-        ]
+        blank = [f.name for f in fields(self) if f.name != "classification" and not getattr(self, f.name).strip()]
         if blank:
             raise RenderError(f"the appendix cover needs a value for: {', '.join(blank)}")
 
@@ -156,9 +154,7 @@ def _check_outputs(nb: nbformat.NotebookNode) -> None:
         where = f"cell {number} (id {cell.get('id', '?')!r})"
         for output in cell.get("outputs", []):
             if output.output_type == "error":
-                raise RenderError(
-                    f"{where} failed with {output.get('ename', 'an error')}; fix the notebook first"
-                )
+                raise RenderError(f"{where} failed with {output.get('ename', 'an error')}; fix the notebook first")
             if output.output_type not in ("display_data", "execute_result"):
                 continue
             for mimetype in IMAGE_MIMETYPES:
@@ -184,9 +180,7 @@ def _finish_html(html: str) -> str:
         alt = (img.get("alt") or "").strip()
         if not alt or alt == NBCONVERT_PLACEHOLDER_ALT:
             source = _DATA_URI.sub(r"data:\1,...", img.get("src", ""))[:80]
-            raise RenderError(
-                f"an image in the notebook's markdown or HTML output has no alt text (src {source!r})"
-            )
+            raise RenderError(f"an image in the notebook's markdown or HTML output has no alt text (src {source!r})")
     for table in soup.select(".cell table"):
         _mark_numeric_cells(table)
     return str(soup)
@@ -196,9 +190,7 @@ def _check_self_contained(soup: BeautifulSoup) -> None:
     """Refuse scripts, frames and links to resources outside the page; data URIs are fine."""
     for name in FORBIDDEN_ELEMENTS:
         if soup.find(name) is not None:
-            raise RenderError(
-                f"the appendix HTML contains a <{name}> element; it must be static and standalone"
-            )
+            raise RenderError(f"the appendix HTML contains a <{name}> element; it must be static and standalone")
     for element in soup.find_all(src=True):
         if not element["src"].startswith("data:"):
             raise RenderError(f"the appendix HTML refers to {element['src'][:80]!r}; embed it as a data URI")

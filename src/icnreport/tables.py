@@ -14,6 +14,7 @@ ROW = "_row"
 FILE = "_file"
 CSV_DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
@@ -39,8 +40,9 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    head = path.open("rb").read(SNIFF_BYTES)
-    if not head.strip():
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head.removeprefix(UTF8_BOM).strip():  # Excel writes a lone BOM for an empty sheet
         raise InputError(f"{path}: file is empty")
     encoding = _encoding(path)
     first_line = head.decode(encoding, errors="replace").splitlines()[0]
@@ -72,9 +74,7 @@ def _encoding(path: Path) -> str:
 
 def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
     try:
-        return pd.read_excel(
-            path, sheet_name=sheet or 0, dtype=object, keep_default_na=False, engine="openpyxl"
-        )
+        return pd.read_excel(path, sheet_name=sheet or 0, dtype=object, keep_default_na=False, engine="openpyxl")
     except ValueError as error:
         raise InputError(f"{path}: {str(error).splitlines()[0]}") from None
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
@@ -89,7 +89,10 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 def as_text(values: pd.Series) -> pd.Series:
-    """Cells as trimmed text ('' for blank); whole numbers typed by Excel or Parquet lose their '.0'."""
+    """Cells as trimmed text ('' for blank); whole numbers typed by Excel or Parquet lose their '.0', and
+    dates or timestamps typed by the file become their day, `YYYY-MM-DD`."""
+    if pd.api.types.is_datetime64_any_dtype(values):  # a Parquet timestamp, with or without a time zone
+        return values.dt.strftime("%Y-%m-%d").astype("string").fillna("")
     if pd.api.types.is_float_dtype(values):
         whole = values.notna() & (values % 1 == 0)
         text = values.astype("string")
