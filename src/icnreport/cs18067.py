@@ -1,0 +1,94 @@
+"""Bromley report CS18067 (Executive, 10 October 2017), "Integrated Care Networks update": its published
+figures, and where the figures reproduced from the demo extract show that it does not add up."""
+
+import pandas as pd
+
+from icnreport.figures import Figures
+from icnreport.formatting import count, money_k, percent
+
+#: What CS18067 printed (section 4.1-4.3, table 4.7, table 6.3 and the cover sheet), as printed.
+PUBLISHED = {
+    "people": "approximately 550 (4.1)",
+    "tracked": "322 (58%) (4.1-4.2)",
+    "in_receipt_before": "121 (38%) (4.3)",
+    "not_in_receipt_before": "201 (62%) (4.3)",
+    "none": "180 (56%) (4.3, 4.3.5)",
+    "new": "31, as 15% (4.3) and as 10% (4.3.2)",
+    "increased": "27; 22% (4.3, 4.3.3)",
+    "decreased": "4 (4.3, 4.3.4)",
+    "weekly": "£28k before, £35k after (4.7)",
+    "annual": "£1,460k before, £1,825k after (4.7)",
+    "differential": "£365k (4.7)",
+    "extrapolated": "£264k, using 58% and 42% (4.11, 6.3)",
+    "total": "£779k (6.3, 6.7); the cover sheet says up to £989k",
+}
+
+
+def comparison_table(figures: Figures) -> pd.DataFrame:
+    """CS18067's figures beside the reproduced ones, noting where the published report does not add up."""
+    f, tracked = figures, figures.tracked
+    rows = [
+        ("People referred", PUBLISHED["people"], count(f.people), ""),
+        (
+            "Tracked in adult social care",
+            PUBLISHED["tracked"],
+            f"{count(tracked)} ({percent(tracked, f.people)})",
+            "322 of 550 is 58.5%; CS18067 truncated it to 58%.",
+        ),
+        (
+            "In receipt of care before referral",
+            PUBLISHED["in_receipt_before"],
+            count(f.in_receipt_before),
+            "",
+        ),
+        (
+            "Not in receipt of care before",
+            PUBLISHED["not_in_receipt_before"],
+            count(f.not_in_receipt_before),
+            "",
+        ),
+        (
+            "No care package before or after",
+            PUBLISHED["none"],
+            count(f.outcomes["none"]),
+            f"180 cannot sit beside {count(f.not_in_receipt_before)} not in receipt before and "
+            f"{count(f.outcomes['new'])} of them with a new package: "
+            f"{count(f.not_in_receipt_before)} - {count(f.outcomes['new'])} = {count(f.outcomes['none'])}.",
+        ),
+        (
+            "New care package",
+            PUBLISHED["new"],
+            count(f.outcomes["new"]),
+            f"{percent(f.outcomes['new'], tracked)} of the {count(tracked)} tracked; "
+            f"{percent(f.outcomes['new'], f.not_in_receipt_before)} of the {count(f.not_in_receipt_before)} "
+            "not in receipt before. Both are right; each needs its denominator.",
+        ),
+        (
+            "Package increased",
+            PUBLISHED["increased"],
+            count(f.outcomes["increased"]),
+            f"{percent(f.outcomes['increased'], f.in_receipt_before)} of the {count(f.in_receipt_before)} "
+            "in receipt before.",
+        ),
+        ("Package decreased", PUBLISHED["decreased"], count(f.outcomes["decreased"]), ""),
+        (
+            "Annual cost before and after",
+            PUBLISHED["annual"],
+            f"{money_k(f.annual_cost_before)} before, {money_k(f.annual_cost_after)} after",
+            "",
+        ),
+        ("Differential", PUBLISHED["differential"], money_k(f.annual_differential), ""),
+        (
+            "Extrapolated to the untracked",
+            PUBLISHED["extrapolated"],
+            money_k(f.extrapolated_untracked),
+            f"The exact ratio is {count(f.untracked)}/{count(tracked)}, not 42/58.",
+        ),
+        (
+            "Total annual cost",
+            PUBLISHED["total"],
+            money_k(f.total_annual_pressure),
+            "£365k + £264k + £150k = £779k; the cover sheet's £989k is not explained by section 6.",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["Figure", "CS18067 printed", "Reproduced", "Note"])

@@ -1,0 +1,259 @@
+"""The period run: figures, then the appendix notebook executed by papermill, rendered to HTML and PDF, into
+`<output>/<area>/<YYYY-MM>/`. Only this module knows about the output folder and papermill.
+
+A run builds everything in a hidden folder beside its target and swaps it in only when all of it is made, so
+a failed or killed run never leaves a half-written appendix where a good one was."""
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from icnreport.errors import IcnReportError, ParamsError
+from icnreport.params import Params, load_params
+from icnreport.period import Period
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_NOTEBOOK = REPO_ROOT / "notebooks" / "appendix.ipynb"
+DEFAULT_OUTPUT = Path("output")
+#: A cell that runs longer than this is stopped and the run fails (seconds).
+CELL_TIMEOUT = 300
+PUBLIC, RESTRICTED = "public", "restricted"
+CLASSIFICATION = {
+    PUBLIC: "PART ONE - PUBLIC",
+    RESTRICTED: "RESTRICTED - NOT FOR PUBLICATION",
+}
+RECORDED_PACKAGES = ("icnreport", "pandas", "numpy", "pyarrow", "papermill", "nbconvert", "weasyprint", "matplotlib")
+
+
+class RunError(IcnReportError):
+    """The appendix notebook failed: a cell raised, the kernel died, or a cell ran out of time."""
+
+
+@dataclass
+class RunResult:
+    """What a period's run made, and how long each phase took (seconds)."""
+
+    folder: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def public_pdf(self) -> Path:
+        return self.folder / PUBLIC / "appendix.pdf"
+
+
+def area_folder(area: str) -> str:
+    """The area's folder name: its words in lower case joined by hyphens ("Demo Borough" -> "demo-borough")."""
+    return re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-") or "area"
+
+
+def run_period(
+    params_file: Path,
+    period: Period,
+    output_root: Path = DEFAULT_OUTPUT,
+    *,
+    strict: bool = False,
+    notebook: Path = DEFAULT_NOTEBOOK,
+) -> RunResult:
+    """Run one period end to end and swap its folder into place; raise IcnReportError on any fault."""
+    params = load_params(params_file)
+    _require_cover(params)
+    target = Path(output_root) / area_folder(params.area) / period.label
+    run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    staging = target.parent / f".{period.label}.{run_id}.partial"
+    staging.mkdir(parents=True)
+    try:
+        result = _build(params, period, staging, run_id, strict=strict, notebook=notebook)
+        _swap_in(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.folder = target
+    return result
+
+
+def _require_cover(params: Params) -> None:
+    for key in ("committee", "reference"):
+        if not getattr(params.report, key):
+            raise ParamsError(f"{params.source}: missing required key 'report.{key}' (the appendix cover needs it)")
+
+
+def _build(params: Params, period: Period, folder: Path, run_id: str, *, strict: bool, notebook: Path) -> RunResult:
+    from icnreport.cli import check_strict
+    from icnreport.extracts import read_asc, read_referrals
+    from icnreport.figures import compute_figures
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    clock = _Clock(timings)
+    with clock("read"):
+        referrals, asc = read_referrals(params), read_asc(params)
+    with clock("figures"):
+        figures = compute_figures(referrals, asc, params, period)
+    check_strict(figures.quarantined, strict or params.strict)
+    public, restricted = folder / PUBLIC, folder / RESTRICTED
+    public.mkdir()
+    restricted.mkdir()
+    figures_json = restricted / "figures.json"
+    figures_json.write_text(figures.to_json(), encoding="utf-8")
+    referrals.quarantined.to_csv(restricted / "quarantined_referrals.csv", index=False)
+    asc.quarantined.to_csv(restricted / "quarantined_asc.csv", index=False)
+    with clock("execute"):
+        executed = execute_notebook(notebook, restricted / "appendix.ipynb", params.source, period, figures_json)
+    with clock("html"):
+        pages = {audience: render_html(executed, params, period, audience) for audience in (PUBLIC, RESTRICTED)}
+    with clock("pdf"):
+        for audience, html_text in pages.items():
+            _write_appendix(folder / audience, html_text, params)
+    with clock("tables"):
+        _write_workbook(params, period, figures, public / "tables.xlsx")
+    timings["total"] = time.perf_counter() - started
+    _write_manifest(folder / "manifest.json", params, period, run_id, timings)
+    return RunResult(folder, timings)
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextlib.contextmanager
+    def __call__(self, phase: str):
+        started = time.perf_counter()
+        yield
+        self.timings[phase] = time.perf_counter() - started
+
+
+def execute_notebook(notebook: Path, output: Path, params_file: Path, period: Period, figures_json: Path):
+    """Execute the appendix notebook with papermill; a failing cell, a dead kernel or a timeout is a RunError
+    naming the cell. Parameters the notebook does not declare are refused, not warned about."""
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    parameters = {
+        "params_file": str(Path(params_file).resolve()),
+        "period": period.label,
+        "figures_json": str(Path(figures_json).resolve()),
+    }
+    if not notebook.exists():
+        raise RunError(f"{notebook}: appendix notebook not found")
+    declared = papermill.inspect_notebook(str(notebook))
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise RunError(f"{notebook}: the notebook does not declare the parameter {unknown[0]!r}")
+    try:
+        return papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(notebook.parent),
+            execution_timeout=CELL_TIMEOUT,
+        )
+    except papermill.PapermillExecutionError as error:
+        raise RunError(
+            f"{notebook.name}: cell {error.cell_index} (execution {error.exec_count}) failed: "
+            f"{error.ename}: {str(error.evalue).splitlines()[0] if error.evalue else ''}"
+        ) from None
+    except DeadKernelError:
+        raise RunError(f"{notebook.name}: the kernel died while running the notebook") from None
+    except CellTimeoutError:
+        raise RunError(f"{notebook.name}: a cell ran for more than {CELL_TIMEOUT} seconds") from None
+
+
+def render_html(executed, params: Params, period: Period, audience: str) -> str:
+    """The appendix HTML for one audience."""
+    from icnreport.formatting import long_date, period_span
+    from icnreport.render import Cover, notebook_to_html
+
+    cover = Cover(
+        area=params.report.area_name or params.area,
+        committee=params.report.committee or "",
+        report_reference=params.report.reference or "",
+        period_label=period_span(params.programme_start, period.end),
+        date_label=long_date(dt.date.today()),
+        title=params.report.title,
+        classification=CLASSIFICATION[audience],
+    )
+    return notebook_to_html(executed, cover)
+
+
+def _write_appendix(folder: Path, html_text: str, params: Params) -> None:
+    from icnreport.render import html_to_pdf
+
+    (folder / "appendix.html").write_text(html_text, encoding="utf-8")
+    title = f"{params.report.title} - appendix to report {params.report.reference}"
+    html_to_pdf(html_text, folder / "appendix.pdf", title=title)
+
+
+def _write_workbook(params: Params, period: Period, figures, path: Path) -> None:
+    """Every table and chart's data, a sheet each, beside the appendix."""
+    from icnreport.appendix import appendix_tables
+    from icnreport.charts import chart_data
+    from icnreport.workbook import write_workbook
+
+    write_workbook(path, appendix_tables(params, figures).values(), chart_data(figures))
+
+
+def _write_manifest(path: Path, params: Params, period: Period, run_id: str, timings: dict[str, float]) -> None:
+    inputs = [params.source, *params.referral_files(), *params.asc_files()]
+    manifest = {
+        "run_id": run_id,
+        "area": params.area,
+        "period": period.label,
+        "made_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "inputs": {str(p): _sha256(p) for p in inputs},
+        "params": json.loads(params.model_dump_json()),
+        "versions": {"python": platform.python_version(), **_versions()},
+        "git_commit": _git_commit(),
+        "timings_seconds": {phase: round(seconds, 3) for phase, seconds in timings.items()},
+    }
+    path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for package in RECORDED_PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[package] = metadata.version(package)
+    return found
+
+
+def _git_commit() -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put the finished folder in place of the previous one; the previous one is removed only after."""
+    if target.exists():
+        retired = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.old"
+        os.replace(target, retired)
+        os.replace(staging, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, target)
