@@ -1,6 +1,7 @@
 """The committee appendix as the notebook shows it: one period's figures with their sentences, tables and
 charts, and the small calls that display each section. The notebook is a page of these calls and prose."""
 
+import base64
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,11 +111,20 @@ def show_table(table: t.Table) -> None:
 
 
 def show_chart(chart: Chart, number: int) -> None:
-    """Display one chart: its numbered title as text, then the image with its alt text."""
-    from IPython.display import HTML, Image, display
+    """Display one chart as a figure: its numbered title as a text caption above the image, which carries the
+    alt text; caption and image are one block, so a page never separates them."""
+    from IPython.display import HTML, display
 
-    display(HTML(f'<p class="figure-title"><strong>Figure {number}: {html.escape(chart.title)}</strong></p>'))
-    display(Image(data=chart.png, format="png", metadata={"alt": chart.alt}))
+    display(HTML(chart_html(chart, number)))
+
+
+def chart_html(chart: Chart, number: int) -> str:
+    """A chart as an HTML figure with a caption and alt text, the image embedded."""
+    image = base64.b64encode(chart.png).decode("ascii")
+    return (
+        f'<figure class="chart"><figcaption>Figure {number}: {html.escape(chart.title)}</figcaption>'
+        f'<img src="data:image/png;base64,{image}" alt="{html.escape(chart.alt, quote=True)}"></figure>'
+    )
 
 
 def show_heading(text: str) -> None:
