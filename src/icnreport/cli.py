@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--to", dest="last", help="last month of a range YYYY-MM")
     run.add_argument("--output-dir", type=Path, default=Path("output"), help="output folder (default output/)")
     run.add_argument("--strict", action="store_true", help="fail if any input row is quarantined")
+    run.add_argument("--notebook", type=Path, help="an appendix notebook other than notebooks/appendix.ipynb")
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="months run at once (default: cores)")
 
     synth = commands.add_parser("synth", help="write a deterministic synthetic extract (no real person's data)")
@@ -80,9 +81,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_one(args: argparse.Namespace, period):
-    from icnreport.runner import run_period
+    from icnreport.runner import DEFAULT_NOTEBOOK, run_period
 
-    return run_period(args.params, period, args.output_dir, strict=args.strict)
+    notebook = args.notebook or DEFAULT_NOTEBOOK
+    return run_period(args.params, period, args.output_dir, strict=args.strict, notebook=notebook)
 
 
 def _run_many(args: argparse.Namespace, periods: list) -> int:

@@ -162,9 +162,12 @@ def execute_notebook(notebook: Path, output: Path, params_file: Path, period: Pe
             execution_timeout=CELL_TIMEOUT,
         )
     except papermill.PapermillExecutionError as error:
+        # papermill counts from 0 and includes the parameters cell it injects after the notebook's own, so its
+        # index is the cell's number counting from 1 in the notebook as the analyst sees it.
+        first_line = next((line for line in error.source.splitlines() if line.strip()), "").strip()
+        message = str(error.evalue).splitlines()[0] if error.evalue else ""
         raise RunError(
-            f"{notebook.name}: cell {error.cell_index} (execution {error.exec_count}) failed: "
-            f"{error.ename}: {str(error.evalue).splitlines()[0] if error.evalue else ''}"
+            f"{notebook.name}: cell {error.cell_index} ({first_line[:60]!r}) failed: {error.ename}: {message}"
         ) from None
     except DeadKernelError:
         raise RunError(f"{notebook.name}: the kernel died while running the notebook") from None
