@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PERIOD ?= 2017-06
 PARAMS ?= params/demo.yaml
 
-.PHONY: report figures test lint format synth clean
+.PHONY: report figures lab test lint format synth clean
 
 $(BIN)/icnreport: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,12 +13,17 @@ $(BIN)/icnreport: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-## The main job on the demo data.
+## The main job on the demo data: the committee appendix (HTML and PDF) under output/.
 report: $(BIN)/icnreport
-	$(BIN)/icnreport figures --params $(PARAMS) --period $(PERIOD)
+	$(BIN)/icnreport run --params $(PARAMS) --period $(PERIOD)
 
 figures: $(BIN)/icnreport
 	$(BIN)/icnreport figures --params $(PARAMS) --period $(PERIOD)
+
+## JupyterLab on the appendix notebook, for analysts.
+lab: $(BIN)/icnreport
+	$(BIN)/pip install --quiet -e ".[lab]"
+	$(BIN)/jupyter lab notebooks/appendix.ipynb
 
 ## Lint, then the whole test suite (what CI runs).
 test: lint

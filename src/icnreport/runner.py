@@ -28,6 +28,8 @@ DEFAULT_NOTEBOOK = REPO_ROOT / "notebooks" / "appendix.ipynb"
 DEFAULT_OUTPUT = Path("output")
 #: A cell that runs longer than this is stopped and the run fails (seconds).
 CELL_TIMEOUT = 300
+#: The kernel's own log stays quiet but for errors (ipykernel warns about local TCP on every start).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 PUBLIC, RESTRICTED = "public", "restricted"
 CLASSIFICATION = {
     PUBLIC: "PART ONE - PUBLIC",
@@ -160,6 +162,7 @@ def execute_notebook(notebook: Path, output: Path, params_file: Path, period: Pe
             log_output=False,
             cwd=str(notebook.parent),
             execution_timeout=CELL_TIMEOUT,
+            extra_arguments=KERNEL_ARGUMENTS,
         )
     except papermill.PapermillExecutionError as error:
         # papermill counts from 0 and includes the parameters cell it injects after the notebook's own, so its
