@@ -161,3 +161,26 @@ def test_unknown_parameters_are_refused(tmp_path: Path, capsys: pytest.CaptureFi
     assert status == 2
     assert "does not declare the parameter 'figures_json'" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_tables_workbook_has_every_table_with_numbers_as_numbers(demo_run) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(demo_run.folder / "public" / "tables.xlsx")
+    assert {"coverage", "outcomes", "costs", "financial", "rows", "chart_outcomes"} <= set(workbook.sheetnames)
+    costs = workbook["costs"]
+    assert costs["A1"].value == "Cost to adult social care of tracked people's care packages"
+    # Row 3 is the first data row under the headings: actual weekly cost before and after, in pounds.
+    assert (costs["B3"].value, costs["C3"].value) == pytest.approx((28_000, 35_000))
+    assert costs["B3"].number_format == '"£"#,##0'
+
+
+def test_a_range_of_months_runs_in_parallel(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    status = main(
+        ["run", "--params", str(DEMO_PARAMS), "--from", "2017-05", "--to", "2017-06", "--output-dir", str(tmp_path)]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "2 of 2 months done" in out and "[1/2]" in out and "[2/2]" in out
+    assert (tmp_path / "demo-borough" / "2017-05" / "public" / "appendix.pdf").is_file()
+    assert (tmp_path / "demo-borough" / "2017-06" / "public" / "appendix.pdf").is_file()
