@@ -304,3 +304,21 @@ def test_pdf_refuses_an_image_without_alt_text(tmp_path: Path) -> None:
     with pytest.raises(RenderError, match=r"Image \"data:image/png;base64,\.\.\.\" has no required alt"):
         html_to_pdf(html, tmp_path / "appendix.pdf", title="T")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_for_audience_keeps_that_audiences_outputs_and_the_shared_ones() -> None:
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from icnreport.audiences import AUDIENCE_KEY
+    from icnreport.render import for_audience
+
+    cell = new_code_cell("appendix.table('coverage')")
+    cell.outputs = [
+        new_output("display_data", data={"text/html": "<p>exact</p>"}, metadata={AUDIENCE_KEY: "restricted"}),
+        new_output("display_data", data={"text/html": "<p>controlled</p>"}, metadata={AUDIENCE_KEY: "public"}),
+        new_output("display_data", data={"text/html": "<p>shared</p>"}),
+    ]
+    notebook = new_notebook(cells=[cell])
+    public = for_audience(notebook, "public")
+    assert [o.data["text/html"] for o in public.cells[0].outputs] == ["<p>controlled</p>", "<p>shared</p>"]
+    assert len(notebook.cells[0].outputs) == 3, "the notebook given is not changed"

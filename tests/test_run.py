@@ -159,7 +159,7 @@ def test_unknown_parameters_are_refused(tmp_path: Path, capsys: pytest.CaptureFi
         ]
     )
     assert status == 2
-    assert "does not declare the parameter 'figures_json'" in capsys.readouterr().err
+    assert "does not declare the parameter 'audiences'" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*.pdf"))
 
 

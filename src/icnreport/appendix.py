@@ -1,5 +1,10 @@
 """The committee appendix as the notebook shows it: one period's figures with their sentences, tables and
-charts, and the small calls that display each section. The notebook is a page of these calls and prose."""
+charts, for each audience, and the small calls that display each section. The notebook is a page of these
+calls and prose.
+
+Two audiences read the appendix: `restricted` (exact figures, for Part Two and analysts) and `public` (the
+figures after disclosure control, safe to publish). One notebook run shows both, each output marked with its
+audience; the renderer keeps one audience's outputs per document."""
 
 import base64
 import html
@@ -9,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from icnreport import appendix_tables as t
+from icnreport.audiences import AUDIENCE_KEY, AUDIENCES, PUBLIC, RESTRICTED
 from icnreport.charts import Chart, all_charts
 from icnreport.figures import Figures, figures_for
-from icnreport.formatting import money, money_k, month_label, round_half_up
+from icnreport.formatting import long_date, money, money_k, month_label, round_half_up
 from icnreport.narrative import Narrative, sentences
 from icnreport.params import Params, load_params
 from icnreport.period import Period, parse_period
@@ -27,38 +33,89 @@ FORMATTERS = {
 
 
 @dataclass(frozen=True)
-class Appendix:
-    """Everything the appendix shows for one period."""
+class View:
+    """What one audience sees: the figures, their sentences, tables and charts."""
 
-    params: Params
-    period: Period
     figures: Figures
     narrative: Narrative
     tables: dict[str, t.Table]
     charts: dict[str, Chart]
 
 
-def load_appendix(params_file: str | Path, period: str, figures_json: str | Path | None = None) -> Appendix:
-    """The appendix for a period: figures from the runner's figures.json if given, else from the extracts."""
+@dataclass(frozen=True)
+class Appendix:
+    """The appendix of one period for the audiences shown; each display call shows every audience's version."""
+
+    params: Params
+    period: Period
+    views: dict[str, View]
+
+    def sentences(self, section: str) -> None:
+        """Display a section's sentences (a Narrative attribute, e.g. "coverage") as paragraphs."""
+        self._display(lambda view: _paragraphs(getattr(view.narrative, section)))
+
+    def table(self, name: str) -> None:
+        """Display one table, if this period has it (the drawdown and CS18067 tables are optional)."""
+        self._display(lambda view: table_html(view.tables[name]) if name in view.tables else "")
+
+    def chart(self, name: str, number: int) -> None:
+        """Display one chart as a numbered figure with its alt text."""
+        self._display(lambda view: chart_html(view.charts[name], number))
+
+    def heading(self, text: str) -> None:
+        """Display a section heading from code, for a section shown only when the params ask for it."""
+        self._display(lambda view: f"<h2>{html.escape(text)}</h2>")
+
+    def paragraphs(self, lines: list[str]) -> None:
+        """Display fixed sentences, the same for every audience."""
+        self._display(lambda view: _paragraphs(lines))
+
+    def methodology(self) -> None:
+        """Display the method in plain English, as this period's settings apply it."""
+        self._display(lambda view: _paragraphs(methodology_sentences(self.params, view.figures)))
+
+    def has(self, name: str) -> bool:
+        """Whether this period's appendix has the named table."""
+        return any(name in view.tables for view in self.views.values())
+
+    def _display(self, render) -> None:
+        from IPython.display import HTML, display
+
+        for audience, view in self.views.items():
+            markup = render(view)
+            if markup:
+                metadata = {AUDIENCE_KEY: audience} if len(self.views) > 1 else {}
+                display(HTML(markup), metadata=metadata)
+
+
+def load_appendix(
+    params_file: str | Path, period: str, figures_json: str | Path | None = None, audiences: str = RESTRICTED
+) -> Appendix:
+    """The appendix for a period: figures from the runner's figures.json if given, else from the extracts.
+    `audiences` is "restricted", "public" or "both" (what the scheduled run asks for)."""
     params = load_params(params_file)
     month = parse_period(period)
     if figures_json:
         figures = Figures.from_json(Path(figures_json).read_text(encoding="utf-8"))
     else:
         figures = figures_for(params, month)
-    return build_appendix(params, month, figures)
+    wanted = AUDIENCES if audiences == "both" else (audiences,)
+    unknown = set(wanted) - set(AUDIENCES)
+    if unknown:
+        raise ValueError(f"audiences must be 'restricted', 'public' or 'both', not {audiences!r}")
+    return Appendix(params, month, {audience: build_view(params, figures, audience) for audience in wanted})
 
 
-def build_appendix(params: Params, period: Period, figures: Figures) -> Appendix:
-    """Sentences, tables and charts for the figures."""
-    return Appendix(
-        params,
-        period,
-        figures,
-        sentences(figures),
-        appendix_tables(params, figures),
-        {chart.name: chart for chart in all_charts(figures)},
-    )
+def build_view(params: Params, figures: Figures, audience: str) -> View:
+    """One audience's view: the public one is made from the figures after disclosure control."""
+    shown = public_figures(params, figures) if audience == PUBLIC else figures
+    charts = {chart.name: chart for chart in all_charts(shown)}
+    return View(shown, sentences(shown), appendix_tables(params, shown), charts)
+
+
+def public_figures(params: Params, figures: Figures) -> Figures:
+    """The figures as they may be published. Until disclosure control lands they are the exact figures."""
+    return figures
 
 
 def appendix_tables(params: Params, figures: Figures) -> dict[str, t.Table]:
@@ -87,6 +144,8 @@ def appendix_tables(params: Params, figures: Figures) -> dict[str, t.Table]:
 
 def table_html(table: t.Table) -> str:
     """A table as accessible HTML: a caption, header cells, numbers written the committee's way."""
+    if table.frame.empty:
+        return ""
     shown = table.frame.copy()
     for column, kind in table.formats.items():
         if column in shown:
@@ -96,30 +155,9 @@ def table_html(table: t.Table) -> str:
     return body.replace(">", ">" + caption, 1)
 
 
-def show_sentences(lines: list[str]) -> None:
-    """Display sentences as paragraphs."""
-    from IPython.display import HTML, display
-
-    display(HTML("".join(f"<p>{html.escape(line)}</p>" for line in lines)))
-
-
-def show_table(table: t.Table) -> None:
-    """Display one table."""
-    from IPython.display import HTML, display
-
-    display(HTML(table_html(table)))
-
-
-def show_chart(chart: Chart, number: int) -> None:
-    """Display one chart as a figure: its numbered title as a text caption above the image, which carries the
-    alt text; caption and image are one block, so a page never separates them."""
-    from IPython.display import HTML, display
-
-    display(HTML(chart_html(chart, number)))
-
-
 def chart_html(chart: Chart, number: int) -> str:
-    """A chart as an HTML figure with a caption and alt text, the image embedded."""
+    """A chart as an HTML figure: its numbered title as a text caption above the image, which carries the alt
+    text; caption and image are one block, so a page never separates them."""
     image = base64.b64encode(chart.png).decode("ascii")
     return (
         f'<figure class="chart"><figcaption>Figure {number}: {html.escape(chart.title)}</figcaption>'
@@ -127,11 +165,8 @@ def chart_html(chart: Chart, number: int) -> str:
     )
 
 
-def show_heading(text: str) -> None:
-    """Display a section heading from code, for a section shown only when the params ask for it."""
-    from IPython.display import HTML, display
-
-    display(HTML(f"<h2>{html.escape(text)}</h2>"))
+def _paragraphs(lines: list[str]) -> str:
+    return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
 
 
 def methodology_sentences(params: Params, figures: Figures) -> list[str]:
@@ -143,8 +178,9 @@ def methodology_sentences(params: Params, figures: Figures) -> list[str]:
         else "the last day of the reporting period"
     )
     return [
-        f"The report counts referrals received from {_day(params.programme_start)} to {_day(figures.period_end)}."
-        " A person referred more than once is counted once, at their first referral in that time.",
+        f"The report counts referrals received from {long_date(params.programme_start)} to "
+        f"{long_date(figures.period_end)}. A person referred more than once is counted once, at their first "
+        "referral in that time.",
         "An NHS number is valid when it has 10 digits and passes the NHS Data Dictionary's Modulus 11 check."
         " A person is tracked when their valid NHS number appears anywhere in the council's adult social care"
         " records (Client Level Data).",
@@ -156,9 +192,3 @@ def methodology_sentences(params: Params, figures: Figures) -> list[str]:
         "Every row of both extracts is accounted for: used, outside the reporting period, or set aside with a"
         " reason (see Data quality). Full definitions are in the project's methodology notes.",
     ]
-
-
-def _day(day) -> str:
-    from icnreport.formatting import long_date
-
-    return long_date(day)

@@ -8,6 +8,7 @@ browser, TeX or the network: every image is a data URI and any other resource is
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import os
 import re
@@ -22,6 +23,7 @@ from bs4 import BeautifulSoup, Tag
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
+from icnreport.audiences import AUDIENCE_KEY
 from icnreport.errors import IcnReportError
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -79,6 +81,17 @@ class Cover:
     def document_title(self) -> str:
         """Title for the HTML <title> and the PDF metadata, e.g. '... - appendix to report CS18067'."""
         return f"{self.title} - appendix to report {self.report_reference}"
+
+
+def for_audience(nb: nbformat.NotebookNode, audience: str) -> nbformat.NotebookNode:
+    """A copy of the notebook keeping only the outputs for this audience (and those for every audience)."""
+    kept = copy.deepcopy(nb)
+    for cell in kept.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.get("outputs", []) if o.get("metadata", {}).get(AUDIENCE_KEY, audience) == audience
+            ]
+    return kept
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, cover: Cover) -> str:

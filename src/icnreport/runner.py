@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from icnreport.audiences import PUBLIC, RESTRICTED
 from icnreport.errors import IcnReportError, ParamsError
 from icnreport.params import Params, load_params
 from icnreport.period import Period
@@ -30,7 +31,6 @@ DEFAULT_OUTPUT = Path("output")
 CELL_TIMEOUT = 300
 #: The kernel's own log stays quiet but for errors (ipykernel warns about local TCP on every start).
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
-PUBLIC, RESTRICTED = "public", "restricted"
 CLASSIFICATION = {
     PUBLIC: "PART ONE - PUBLIC",
     RESTRICTED: "RESTRICTED - NOT FOR PUBLICATION",
@@ -145,6 +145,7 @@ def execute_notebook(notebook: Path, output: Path, params_file: Path, period: Pe
         "params_file": str(Path(params_file).resolve()),
         "period": period.label,
         "figures_json": str(Path(figures_json).resolve()),
+        "audiences": "both",
     }
     if not notebook.exists():
         raise RunError(f"{notebook}: appendix notebook not found")
@@ -181,7 +182,7 @@ def execute_notebook(notebook: Path, output: Path, params_file: Path, period: Pe
 def render_html(executed, params: Params, period: Period, audience: str) -> str:
     """The appendix HTML for one audience."""
     from icnreport.formatting import long_date, period_span
-    from icnreport.render import Cover, notebook_to_html
+    from icnreport.render import Cover, for_audience, notebook_to_html
 
     cover = Cover(
         area=params.report.area_name or params.area,
@@ -192,7 +193,7 @@ def render_html(executed, params: Params, period: Period, audience: str) -> str:
         title=params.report.title,
         classification=CLASSIFICATION[audience],
     )
-    return notebook_to_html(executed, cover)
+    return notebook_to_html(for_audience(executed, audience), cover)
 
 
 def _write_appendix(folder: Path, html_text: str, params: Params) -> None:
