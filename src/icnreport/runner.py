@@ -8,10 +8,8 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
 import re
-import shutil
 import subprocess
 import time
 import uuid
@@ -23,6 +21,7 @@ from icnreport.audiences import PUBLIC, RESTRICTED
 from icnreport.errors import IcnReportError, ParamsError
 from icnreport.params import Params, load_params
 from icnreport.period import Period
+from icnreport.publish import discard, publish, staging_folder
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOK = REPO_ROOT / "notebooks" / "appendix.ipynb"
@@ -72,13 +71,12 @@ def run_period(
     _require_cover(params)
     target = Path(output_root) / area_folder(params.area) / period.label
     run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    staging = target.parent / f".{period.label}.{run_id}.partial"
-    staging.mkdir(parents=True)
+    staging = staging_folder(target, run_id)
     try:
         result = _build(params, period, staging, run_id, strict=strict, notebook=notebook)
-        _swap_in(staging, target)
+        publish(staging, target)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         raise
     result.folder = target
     return result
@@ -253,14 +251,3 @@ def _git_commit() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    """Put the finished folder in place of the previous one; the previous one is removed only after."""
-    if target.exists():
-        retired = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.old"
-        os.replace(target, retired)
-        os.replace(staging, target)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, target)
