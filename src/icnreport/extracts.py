@@ -11,7 +11,7 @@ from icnreport.columns import ASC_COLUMNS, REFERRAL_AGE_COLUMNS, REFERRAL_COLUMN
 from icnreport.dates import is_blank, parse_dates
 from icnreport.errors import InputError
 from icnreport.headings import normalise_codes, normalise_heading
-from icnreport.nhs_number import nhs_number_status, normalise_nhs_number
+from icnreport.nhs_number import normalise_nhs_number, status_of_normalised
 from icnreport.params import Params
 from icnreport.tables import FILE, ROW, as_text, read_table
 from icnreport.weekly_cost import EVENT_TYPES, SERVICE, weekly_cost
@@ -113,14 +113,14 @@ def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
     referral_date = parse_dates(column("referral_date"))
     by_key = {normalise_heading(name): name for name in networks}
     network = normalise_codes(column("network")).map(by_key)
-    nhs = column("nhs_number")
+    nhs = normalise_nhs_number(column("nhs_number"))
     rows = pd.DataFrame(
         {
             FILE: raw[FILE],
             ROW: raw[ROW],
             "referral_id": referral_id,
-            "nhs_number": normalise_nhs_number(nhs),
-            "nhs_status": nhs_number_status(nhs),
+            "nhs_number": nhs,
+            "nhs_status": status_of_normalised(nhs),
             "referral_date": referral_date,
             "network": network.astype("string"),
             "date_of_birth": parse_dates(column("date_of_birth")),
@@ -150,14 +150,14 @@ def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
     end_blank = is_blank(column("event_end_date"))
     is_service = (event_type == SERVICE).fillna(False).to_numpy()
     cost = weekly_cost(column("unit_cost"), column("cost_frequency"), column("planned_units_per_week"))
-    nhs = column("nhs_number")
+    nhs = normalise_nhs_number(column("nhs_number"))
     rows = pd.DataFrame(
         {
             FILE: raw[FILE],
             ROW: raw[ROW],
             "person_id": column("person_id"),
-            "nhs_number": normalise_nhs_number(nhs),
-            "nhs_status": nhs_number_status(nhs),
+            "nhs_number": nhs,
+            "nhs_status": status_of_normalised(nhs),
             "event_type": event_type,
             "event_start_date": start,
             "event_end_date": end,

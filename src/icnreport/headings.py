@@ -5,7 +5,8 @@ import re
 
 import pandas as pd
 
-_IGNORED = re.compile(r"[\s_\-().\[\]{}]+")
+# Explicit white space, not \s: pandas then runs the pattern in pyarrow (RE2), many times faster.
+_IGNORED = re.compile(r"[ \t\r\n\f\v_\-().\[\]{}]+")
 
 
 def normalise_heading(heading: object) -> str:

@@ -7,10 +7,12 @@ the same (0000000000, 1111111111, ...) pass the arithmetic but are never issued,
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 #: NHS Data Dictionary: weights applied to digits 1 to 9.
 MODULUS_11_WEIGHTS = np.arange(10, 1, -1)
 MODULUS = 11
+DIGITS = 10
 
 VALID = "valid"
 MISSING = "missing"
@@ -20,30 +22,45 @@ INVALID = "invalid"
 def normalise_nhs_number(raw: pd.Series) -> pd.Series:
     """The NHS number as typed with spaces and hyphens stripped; blank (or absent) becomes ''."""
     text = raw.astype("string").fillna("")
-    return text.str.replace(r"[\s\-]", "", regex=True)
+    # Explicit characters rather than \\s keep the pattern in pyarrow (RE2), many times faster than Python's re.
+    return text.str.replace(r"[ \t\r\n\-]", "", regex=True)
 
 
 def nhs_number_status(raw: pd.Series) -> pd.Series:
     """`valid`, `missing` (blank) or `invalid` for each NHS number as typed."""
-    digits = normalise_nhs_number(raw)
+    return status_of_normalised(normalise_nhs_number(raw))
+
+
+def status_of_normalised(digits: pd.Series) -> pd.Series:
+    """The status of NHS numbers already normalised by `normalise_nhs_number`."""
     status = np.full(len(digits), INVALID, dtype=object)
-    status[(digits == "").to_numpy()] = MISSING
+    status[(digits == "").to_numpy(dtype=bool)] = MISSING
     status[passes_modulus_11(digits).to_numpy()] = VALID
-    return pd.Series(status, index=raw.index, dtype="string")
+    return pd.Series(status, index=digits.index, dtype="string")
 
 
 def passes_modulus_11(digits: pd.Series) -> pd.Series:
     """True where a normalised number is ten digits, not all alike, with a correct Modulus 11 check digit."""
-    ten = digits.str.fullmatch(r"\d{10}").fillna(False).to_numpy(dtype=bool)
+    ten = digits.str.fullmatch(r"[0-9]{10}").fillna(False).to_numpy(dtype=bool)
     result = np.zeros(len(digits), dtype=bool)
     if ten.any():
-        candidates = digits.to_numpy(dtype=object)[ten].astype("U10")
-        matrix = candidates.view("<U1").reshape(-1, 10).astype(np.int64)
+        matrix = _digit_matrix(digits[ten])
         remainder = (matrix[:, :9] @ MODULUS_11_WEIGHTS) % MODULUS
         check = (MODULUS - remainder) % MODULUS  # 11 - 0 = 11 means a check digit of 0
         all_alike = (matrix == matrix[:, :1]).all(axis=1)
         result[ten] = (check != 10) & (check == matrix[:, 9]) & ~all_alike
     return pd.Series(result, index=digits.index)
+
+
+def _digit_matrix(numbers: pd.Series) -> np.ndarray:
+    """Ten-digit ASCII strings as an n x 10 matrix of digits, read straight from Arrow's contiguous buffer."""
+    array = pa.array(numbers)  # zero-copy for pandas' Arrow-backed strings
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    offset_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(array.buffers()[1], dtype=offset_type)[array.offset : array.offset + len(array) + 1]
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return (data.reshape(-1, DIGITS) - ord("0")).astype(np.int64)
 
 
 def is_valid_nhs_number(value: str) -> bool:

@@ -60,6 +60,8 @@ def receipt_on(services: pd.DataFrame, days: pd.Series) -> pd.DataFrame:
     """For each person (the index of `days`, by NHS number): whether any care package (a Service row that is
     not one-off) is active on their day, and the sum of the weekly costs of those active rows."""
     packages = services[~services["one_off"]]
+    if packages.empty:  # (pandas cannot join an empty Arrow string key to an index)
+        return pd.DataFrame({"in_receipt": False, "weekly_cost": 0.0}, index=days.index)
     day = packages.join(days.rename("day"), on="person")["day"]
     active = (packages["event_start_date"] <= day) & (
         packages["event_end_date"].isna() | (packages["event_end_date"] >= day)
@@ -105,6 +107,8 @@ def one_off_services(tracked: pd.DataFrame, services: pd.DataFrame) -> pd.DataFr
     """One-off Service rows of tracked people starting from the index referral date to the after day: they are
     not care packages, and their costs are listed separately."""
     people = tracked.set_index("nhs_number")
+    if not services["one_off"].any():
+        return services.iloc[0:0]
     one_off = services[services["one_off"]].join(people[["referral_date", "after_day"]], on="person")
     start = one_off["event_start_date"]
     between = (start >= one_off["referral_date"]) & (start <= one_off["after_day"])

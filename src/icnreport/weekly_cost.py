@@ -36,7 +36,7 @@ EVENT_TYPES: dict[str, str] = {
 
 def parse_money(raw: pd.Series) -> pd.Series:
     """Pounds from text such as `12.50`, `£1,250.00` or ` 12 `; blank or unparseable becomes NaN."""
-    text = raw.astype("string").fillna("").str.replace(r"[£,\s]", "", regex=True)
+    text = raw.astype("string").fillna("").str.replace(r"[£, \t\r\n]", "", regex=True)
     return pd.to_numeric(text.replace("", None), errors="coerce").astype("float64")
 
 
