@@ -13,10 +13,12 @@ from icnreport.errors import InputError
 from icnreport.headings import normalise_codes, normalise_heading
 from icnreport.nhs_number import normalise_nhs_number, status_of_normalised
 from icnreport.params import Params
-from icnreport.tables import FILE, ROW, as_text, read_table
+from icnreport.tables import FAULT, FILE, ROW, as_text, read_table
 from icnreport.weekly_cost import EVENT_TYPES, SERVICE, weekly_cost
 
 REASON = "reason"
+#: The reason for a row the reader could not split into the file's columns (an unquoted delimiter, say).
+WRONG_WIDTH = "wrong number of fields"
 
 #: Ages outside this range are typing errors, not people (whole years at referral).
 OLDEST_PLAUSIBLE_AGE = 120
@@ -65,7 +67,7 @@ def _read_all(
     frames = [canonical_columns(read_table(path, sheet), columns, mapping, path) for path in paths]
     raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     data = [column.name for column in columns if column.name in raw.columns]
-    blank = np.logical_and.reduce([is_blank(raw[name]).to_numpy() for name in data])
+    blank = np.logical_and.reduce([is_blank(raw[name]).to_numpy() for name in data]) & raw[FAULT].isna().to_numpy()
     return raw[~blank].reset_index(drop=True), int(blank.sum())
 
 
@@ -76,7 +78,7 @@ def canonical_columns(
     A missing required column, or two headings for one column, is an InputError naming the file."""
     by_key: dict[str, str] = {}
     for heading in table.columns:
-        if heading not in (FILE, ROW):
+        if heading not in (FILE, ROW, FAULT):
             by_key.setdefault(normalise_heading(heading), heading)
     renamed: dict[str, str] = {}
     for column in columns:
@@ -90,7 +92,8 @@ def canonical_columns(
             looked_for = wanted[0] if column.name in mapping else column.aliases[0] if column.aliases else wanted[0]
             raise InputError(f"{path}: missing required column {column.name!r} (heading {looked_for!r})")
     text = {name: as_text(table[heading]) for heading, name in renamed.items()}
-    return pd.DataFrame({FILE: table[FILE], ROW: table[ROW], **text})
+    fault = table[FAULT] if FAULT in table.columns else pd.Series(pd.NA, index=table.index, dtype="string")
+    return pd.DataFrame({FILE: table[FILE], ROW: table[ROW], FAULT: fault, **text})
 
 
 def _require_age_column(raw: pd.DataFrame, path: Path) -> None:
@@ -130,6 +133,7 @@ def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
     )
     missing_date = is_blank(column("referral_date"))
     checks = [
+        (WRONG_WIDTH, _faulty(raw)),
         ("missing referral_id", referral_id == ""),
         ("missing referral_date", missing_date),
         ("unparseable referral_date", referral_date.isna() & ~missing_date),
@@ -172,6 +176,7 @@ def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
     start_blank = is_blank(column("event_start_date"))
     service = pd.Series(is_service, index=raw.index)
     checks = [
+        (WRONG_WIDTH, _faulty(raw)),
         ("missing person id", column("person_id") == ""),
         ("unknown event type", event_type.isna()),
         ("missing event_start_date", start_blank),
@@ -184,6 +189,13 @@ def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
         ("no planned units for an hourly, daily or per-session cost", service & cost["needs_units"]),
     ]
     return rows.assign(**{REASON: _first_reason(checks, raw.index)})
+
+
+def _faulty(raw: pd.DataFrame) -> pd.Series:
+    """Rows the file reader could not split into the file's columns."""
+    if FAULT not in raw.columns:
+        return pd.Series(False, index=raw.index)
+    return raw[FAULT].notna()
 
 
 def _getter(raw: pd.DataFrame):

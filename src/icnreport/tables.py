@@ -6,12 +6,17 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from icnreport.errors import InputError
 
 ROW = "_row"
 FILE = "_file"
+#: A row the file reader could not split into the file's columns; it is quarantined with this text.
+FAULT = "_fault"
 CSV_DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -35,41 +40,82 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv, .xlsx or .parquet")
     if frame.columns.empty:
         raise InputError(f"{path}: no column headings")
-    frame.columns = [str(column).strip() for column in frame.columns]
-    return frame.assign(**{FILE: str(path), ROW: range(2, len(frame) + 2)})
+    frame.columns = [str(column).strip() if column not in (ROW, FAULT) else column for column in frame.columns]
+    if ROW not in frame.columns:
+        frame = frame.assign(**{ROW: np.arange(2, len(frame) + 2)})
+    return frame.assign(**{FILE: str(path)})
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file read by Arrow's multi-threaded reader, every cell as text. A row with the wrong number of
+    fields does not stop the read: it comes back as an empty row whose `_fault` says what was wrong."""
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head.removeprefix(UTF8_BOM).strip():  # Excel writes a lone BOM for an empty sheet
         raise InputError(f"{path}: file is empty")
-    encoding = _encoding(path)
-    first_line = head.decode(encoding, errors="replace").splitlines()[0]
+    first_line = _decode(head.removeprefix(UTF8_BOM)).splitlines()[0]
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
-    try:
-        return pd.read_csv(
-            path,
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            encoding=encoding,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-        raise InputError(f"{path}: not a readable CSV table ({str(error).splitlines()[0]})") from None
+    headings = next(csv.reader([first_line], delimiter=delimiter))
+    for encoding in ("utf8", "cp1252"):
+        try:
+            table, faults = _arrow_csv(path, delimiter, len(headings), encoding, threads=True)
+            if faults:  # read again in one thread, which numbers the faulty rows
+                table, faults = _arrow_csv(path, delimiter, len(headings), encoding, threads=False)
+            break
+        except pa.ArrowInvalid as error:
+            if encoding == "utf8" and "UTF8" in str(error):
+                continue  # not UTF-8: Excel's Windows-1252
+            raise InputError(f"{path}: not a readable CSV table ({str(error).splitlines()[0]})") from None
+    frame = table.to_pandas(types_mapper=_TEXT.get)
+    frame.columns = headings
+    return _with_faults(frame, faults, len(headings))
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252 (Excel's CSV)."""
+_TEXT = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
+
+
+def _decode(data: bytes) -> str:
     try:
-        with path.open("r", encoding="utf-8-sig") as handle:
-            while handle.read(1 << 20):
-                pass
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        return "cp1252"
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start >= len(data) - 3:  # a character cut at the end of the sniffed block
+            return data[: error.start].decode("utf-8")
+        return data.decode("cp1252", errors="replace")
+
+
+def _arrow_csv(path: Path, delimiter: str, width: int, encoding: str, threads: bool) -> tuple[pa.Table, list]:
+    faults: list[tuple[int | None, int]] = []
+
+    def wrong_width(row) -> str:
+        faults.append((row.number, row.actual_columns))
+        return "skip"
+
+    names = [f"column_{i}" for i in range(width)]
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding, use_threads=threads),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=wrong_width, newlines_in_values=False
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    )
+    return table, faults
+
+
+def _with_faults(frame: pd.DataFrame, faults: list[tuple[int | None, int]], width: int) -> pd.DataFrame:
+    """The rows with their physical row numbers, the faulty rows put back in place as empty rows with a fault."""
+    if not faults:
+        return frame.assign(**{ROW: np.arange(2, len(frame) + 2)})
+    bad_rows = np.array(sorted(number for number, _ in faults))
+    total = len(frame) + len(bad_rows)
+    good_rows = np.setdiff1d(np.arange(2, total + 2), bad_rows)
+    blanks = pd.DataFrame("", index=range(len(bad_rows)), columns=frame.columns, dtype="string[pyarrow]")
+    fault_text = {number: f"{actual} fields where the heading row has {width}" for number, actual in faults}
+    combined = pd.concat([frame.assign(**{ROW: good_rows}), blanks.assign(**{ROW: bad_rows})], ignore_index=True)
+    combined[FAULT] = combined[ROW].map(fault_text).astype("string")
+    return combined.sort_values(ROW, kind="stable").reset_index(drop=True)
 
 
 def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
