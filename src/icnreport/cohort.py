@@ -54,7 +54,7 @@ def age_at(date_of_birth: pd.Series, day: pd.Series) -> pd.Series:
 
 def track(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:
     """People with `tracked` (their valid NHS number is on any CLD row) and, if not, `untracked_reason`."""
-    known = set(asc.loc[asc["nhs_status"] == VALID, "nhs_number"].unique())
+    known = asc.loc[asc["nhs_status"] == VALID, "nhs_number"].drop_duplicates()
     tracked = people["nhs_number"].isin(known).fillna(False).astype(bool)
     reason = pd.Series(NOT_KNOWN_TO_ASC, index=people.index, dtype="string")
     reason = reason.mask(people["nhs_status"] == MISSING, NHS_MISSING)

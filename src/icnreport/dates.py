@@ -2,6 +2,8 @@
 
 import pandas as pd
 
+from icnreport.distinct import map_distinct
+
 # [0-9] rather than \d keeps the match in pyarrow (RE2) rather than Python.
 ISO_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
 UK_PATTERN = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"
@@ -11,6 +13,10 @@ def parse_dates(raw: pd.Series) -> pd.Series:
     """Dates from text or Excel date cells; blank or unparseable values become NaT (the caller decides)."""
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw.dt.normalize().astype("datetime64[ns]")
+    return map_distinct(raw, _parse_text_dates)
+
+
+def _parse_text_dates(raw: pd.Series) -> pd.Series:
     text = raw.astype("string").fillna("").str.strip()
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     iso = text.str.fullmatch(ISO_PATTERN).fillna(False).astype(bool)

@@ -2,6 +2,7 @@
 row either kept or set aside (quarantined) with its file, row number and reason. Nothing is dropped."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ class Extract:
     raw: pd.DataFrame
     blank_rows: int
 
-    @property
+    @cached_property
     def kept(self) -> pd.DataFrame:
         """Rows that passed every check."""
         return self.rows[self.rows[REASON].isna()]

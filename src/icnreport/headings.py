@@ -5,6 +5,8 @@ import re
 
 import pandas as pd
 
+from icnreport.distinct import map_distinct
+
 # Explicit white space, not \s: pandas then runs the pattern in pyarrow (RE2), many times faster.
 _IGNORED = re.compile(r"[ \t\r\n\f\v_\-().\[\]{}]+")
 
@@ -16,4 +18,8 @@ def normalise_heading(heading: object) -> str:
 
 def normalise_codes(values: pd.Series) -> pd.Series:
     """The matching key of each coded value (frequencies, event types, networks); blank stays ''."""
+    return map_distinct(values, _normalise_codes)
+
+
+def _normalise_codes(values: pd.Series) -> pd.Series:
     return values.astype("string").fillna("").str.replace(_IGNORED.pattern, "", regex=True).str.lower()

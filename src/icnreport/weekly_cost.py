@@ -6,6 +6,7 @@ Frequencies are matched like headings, so `Four-weekly`, `four weekly` and `4 We
 import numpy as np
 import pandas as pd
 
+from icnreport.distinct import map_distinct
 from icnreport.headings import normalise_codes
 
 WEEKS_PER_YEAR = 52
@@ -36,6 +37,10 @@ EVENT_TYPES: dict[str, str] = {
 
 def parse_money(raw: pd.Series) -> pd.Series:
     """Pounds from text such as `12.50`, `£1,250.00` or ` 12 `; blank or unparseable becomes NaN."""
+    return map_distinct(raw, _parse_money)
+
+
+def _parse_money(raw: pd.Series) -> pd.Series:
     text = raw.astype("string").fillna("").str.replace(r"[£, \t\r\n]", "", regex=True)
     return pd.to_numeric(text.replace("", None), errors="coerce").astype("float64")
 
