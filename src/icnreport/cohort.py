@@ -3,6 +3,7 @@ in adult social care (SPEC.md definitions 1 to 4 and 8)."""
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from icnreport.nhs_number import INVALID, MISSING, VALID
@@ -23,14 +24,17 @@ def in_window(referrals: pd.DataFrame, programme_start: dt.date, period_end: dt.
 def index_referrals(referrals: pd.DataFrame) -> pd.DataFrame:
     """One row per person at their index referral: the earliest in the window, ties broken by referral_id.
     A person is a valid NHS number; a referral without one is a person of its own."""
-    person = referrals["nhs_number"].where(referrals["nhs_status"] == VALID, "referral:" + referrals["referral_id"])
+    valid = (referrals["nhs_status"] == VALID).to_numpy()
+    # A person key: the NHS number's key, or for a referral without one, a negative number of its own.
+    own = -2 - np.arange(len(referrals), dtype=np.int64)
+    person = np.where(valid, referrals["nhs_number"].to_numpy(), own)
     ordered = referrals.assign(person=person).sort_values(["referral_date", "referral_id"], kind="stable")
     people = ordered.drop_duplicates("person", keep="first")
     counts = ordered.groupby("person", sort=False).size()
     people = people.assign(
         referrals=people["person"].map(counts).astype("int64"),
         age=age_at(people["date_of_birth"], people["referral_date"]).fillna(people["stated_age"]),
-        nhs_number=people["nhs_number"].where(people["nhs_status"] == VALID),
+        nhs_number=people["nhs_number"].where(people["nhs_status"] == VALID).astype("Int64"),
     )
     columns = [
         "person",

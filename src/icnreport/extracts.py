@@ -12,7 +12,7 @@ from icnreport.columns import ASC_COLUMNS, REFERRAL_AGE_COLUMNS, REFERRAL_COLUMN
 from icnreport.dates import is_blank, parse_dates
 from icnreport.errors import InputError
 from icnreport.headings import normalise_codes, normalise_heading
-from icnreport.nhs_number import normalise_nhs_number, status_of_normalised
+from icnreport.nhs_number import nhs_number_keys, normalise_nhs_number, status_of_normalised
 from icnreport.params import Params
 from icnreport.tables import FAULT, FILE, ROW, as_text, read_table
 from icnreport.weekly_cost import EVENT_TYPES, SERVICE, weekly_cost
@@ -118,18 +118,19 @@ def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
     by_key = {normalise_heading(name): name for name in networks}
     network = normalise_codes(column("network")).map(by_key)
     nhs = normalise_nhs_number(column("nhs_number"))
+    keys = nhs_number_keys(nhs)
     rows = pd.DataFrame(
         {
             FILE: raw[FILE],
             ROW: raw[ROW],
             "referral_id": referral_id,
-            "nhs_number": nhs,
-            "nhs_status": status_of_normalised(nhs),
+            "nhs_number": keys,
+            "nhs_status": status_of_normalised(nhs, keys),
             "referral_date": referral_date,
             "network": network.astype("string"),
             "date_of_birth": parse_dates(column("date_of_birth")),
             "stated_age": _whole_years(column("age")),
-            "gp_practice": column("gp_practice"),
+            "gp_practice": column("gp_practice").astype("category"),
         }
     )
     missing_date = is_blank(column("referral_date"))
@@ -147,7 +148,8 @@ def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
 
 
 def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
-    """Parse and check CLD rows against SPEC.md's row rules; Service rows get their weekly cost."""
+    """Parse and check CLD rows against SPEC.md's row rules; Service rows get their weekly cost. NHS numbers
+    become integer keys (-1: not valid) and person ids and service names integer codes, for fast joins."""
     column = _getter(raw)
     event_type = normalise_codes(column("event_type")).map(EVENT_TYPES).astype("string")
     start = parse_dates(column("event_start_date"))
@@ -156,18 +158,19 @@ def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
     is_service = (event_type == SERVICE).fillna(False).to_numpy()
     cost = weekly_cost(column("unit_cost"), column("cost_frequency"), column("planned_units_per_week"))
     nhs = normalise_nhs_number(column("nhs_number"))
+    keys = nhs_number_keys(nhs)
     rows = pd.DataFrame(
         {
             FILE: raw[FILE],
             ROW: raw[ROW],
-            "person_id": column("person_id"),
-            "nhs_number": nhs,
-            "nhs_status": status_of_normalised(nhs),
+            "person_id": pd.factorize(column("person_id"))[0],
+            "nhs_number": keys,
+            "nhs_status": status_of_normalised(nhs, keys),
             "event_type": event_type,
             "event_start_date": start,
             "event_end_date": end,
-            "service_type": column("service_type"),
-            "service_component": column("service_component"),
+            "service_type": pd.factorize(column("service_type"))[0],
+            "service_component": pd.factorize(column("service_component"))[0],
             "unit_cost": cost["unit_cost"],
             "frequency": cost["frequency"],
             "weekly_cost": cost["weekly_cost"].where(is_service),

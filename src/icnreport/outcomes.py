@@ -50,7 +50,8 @@ def services_of(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:
     repeated row for row (as in successive quarterly extracts) counts once."""
     links = asc.loc[asc["nhs_status"] == VALID, ["nhs_number", "person_id"]].drop_duplicates()
     links = links[links["nhs_number"].isin(people["nhs_number"].dropna())]
-    service_rows = asc[asc["event_type"] == SERVICE].drop_duplicates(EVENT_COLUMNS)
+    services = asc["event_type"] == SERVICE
+    service_rows = asc[services & asc["person_id"].isin(links["person_id"])].drop_duplicates(EVENT_COLUMNS)
     columns = ["person_id", "event_start_date", "event_end_date", "weekly_cost", "one_off", "unit_cost"]
     services = links.merge(service_rows[columns].reset_index(names="asc_row"), on="person_id")
     return services.rename(columns={"nhs_number": "person"})
