@@ -185,3 +185,39 @@ def test_a_range_of_months_runs_in_parallel(tmp_path: Path, capsys: pytest.Captu
     assert "2 of 2 months done" in out and "[1/2]" in out and "[2/2]" in out
     assert (tmp_path / "demo-borough" / "2017-05" / "public" / "appendix.pdf").is_file()
     assert (tmp_path / "demo-borough" / "2017-06" / "public" / "appendix.pdf").is_file()
+
+
+def test_an_identifier_in_a_public_file_fails_the_run_and_publishes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    status = main(
+        [
+            "run",
+            "--params",
+            str(DEMO_PARAMS),
+            "--period",
+            "2017-06",
+            "--output-dir",
+            str(tmp_path),
+            "--notebook",
+            str(FIXTURES / "leaky.ipynb"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "public/appendix.html" in err and "NHS number" in err
+    assert "943" not in err and "5919" not in err, "the message never repeats the identifier"
+    assert not (tmp_path / "demo-borough" / "2017-06").exists()
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_the_demo_run_records_its_identifier_check(demo_run) -> None:
+    import json
+
+    manifest = json.loads((demo_run.folder / "manifest.json").read_text())
+    assert manifest["identifier_check"]["identifiers_not_checked"] == {
+        "referral id": 0,
+        "person id": 0,
+        "date of birth": 0,
+    }
+    assert "identifiers" in manifest["timings_seconds"]

@@ -92,6 +92,7 @@ def _build(params: Params, period: Period, folder: Path, run_id: str, *, strict:
     from icnreport.cli import check_strict
     from icnreport.extracts import read_asc, read_referrals
     from icnreport.figures import compute_figures
+    from icnreport.identifiers import Identifiers, check_public
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -117,8 +118,12 @@ def _build(params: Params, period: Period, folder: Path, run_id: str, *, strict:
             _write_appendix(folder / audience, html_text, params)
     with clock("tables"):
         _write_workbook(params, period, figures, public / "tables.xlsx")
+    with clock("identifiers"):
+        identifiers = Identifiers.from_extracts(referrals, asc)
+        check_public(public, identifiers)
     timings["total"] = time.perf_counter() - started
-    _write_manifest(folder / "manifest.json", params, period, run_id, timings)
+    checks = {"identifiers_not_checked": dict(identifiers.unchecked), "note": identifiers.unchecked_note()}
+    _write_manifest(folder / "manifest.json", params, period, run_id, timings, checks)
     return RunResult(folder, timings)
 
 
@@ -211,7 +216,9 @@ def _write_workbook(params: Params, period: Period, figures, path: Path) -> None
     write_workbook(path, appendix_tables(params, figures).values(), chart_data(figures))
 
 
-def _write_manifest(path: Path, params: Params, period: Period, run_id: str, timings: dict[str, float]) -> None:
+def _write_manifest(
+    path: Path, params: Params, period: Period, run_id: str, timings: dict[str, float], checks: dict
+) -> None:
     inputs = [params.source, *params.referral_files(), *params.asc_files()]
     manifest = {
         "run_id": run_id,
@@ -223,6 +230,7 @@ def _write_manifest(path: Path, params: Params, period: Period, run_id: str, tim
         "versions": {"python": platform.python_version(), **_versions()},
         "git_commit": _git_commit(),
         "timings_seconds": {phase: round(seconds, 3) for phase, seconds in timings.items()},
+        "identifier_check": checks,
     }
     path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
