@@ -16,3 +16,12 @@ def map_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series])
     result = distinct.take(np.asarray(codes))
     result.index = values.index
     return result
+
+
+def categorise(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Like `map_distinct` for a text `transform` whose results repeat (normalised codes), giving a
+    categorical Series: later look-ups, comparisons and maps then work on the few categories only."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    keys = transform(pd.Series(uniques, dtype=values.dtype)).astype(object).to_numpy()
+    key_codes, categories = pd.factorize(keys)
+    return pd.Series(pd.Categorical.from_codes(key_codes[codes], categories=categories), index=values.index)

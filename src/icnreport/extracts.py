@@ -127,7 +127,7 @@ def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
             "nhs_number": keys,
             "nhs_status": status_of_normalised(nhs, keys),
             "referral_date": referral_date,
-            "network": network.astype("string"),
+            "network": network,
             "date_of_birth": parse_dates(column("date_of_birth")),
             "stated_age": _whole_years(column("age")),
             "gp_practice": column("gp_practice").astype("category"),
@@ -151,7 +151,7 @@ def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
     """Parse and check CLD rows against SPEC.md's row rules; Service rows get their weekly cost. NHS numbers
     become integer keys (-1: not valid) and person ids and service names integer codes, for fast joins."""
     column = _getter(raw)
-    event_type = normalise_codes(column("event_type")).map(EVENT_TYPES).astype("string")
+    event_type = normalise_codes(column("event_type")).map(EVENT_TYPES)
     start = parse_dates(column("event_start_date"))
     end = parse_dates(column("event_end_date"))
     end_blank = is_blank(column("event_end_date"))

@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from icnreport.distinct import map_distinct
+from icnreport.distinct import categorise
 
 # Explicit white space, not \s: pandas then runs the pattern in pyarrow (RE2), many times faster.
 _IGNORED = re.compile(r"[ \t\r\n\f\v_\-().\[\]{}]+")
@@ -18,7 +18,7 @@ def normalise_heading(heading: object) -> str:
 
 def normalise_codes(values: pd.Series) -> pd.Series:
     """The matching key of each coded value (frequencies, event types, networks); blank stays ''."""
-    return map_distinct(values, _normalise_codes)
+    return categorise(values, _normalise_codes)
 
 
 def _normalise_codes(values: pd.Series) -> pd.Series:
