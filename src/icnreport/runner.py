@@ -13,12 +13,15 @@ import re
 import subprocess
 import time
 import uuid
+import warnings
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from icnreport.audiences import PUBLIC, RESTRICTED
 from icnreport.errors import IcnReportError, ParamsError
+from icnreport.kernel import KERNEL_ARGUMENTS, EarlyKernel
 from icnreport.params import Params, load_params
 from icnreport.period import Period
 from icnreport.publish import discard, publish, staging_folder
@@ -28,8 +31,6 @@ DEFAULT_NOTEBOOK = REPO_ROOT / "notebooks" / "appendix.ipynb"
 DEFAULT_OUTPUT = Path("output")
 #: A cell that runs longer than this is stopped and the run fails (seconds).
 CELL_TIMEOUT = 300
-#: The kernel's own log stays quiet but for errors (ipykernel warns about local TCP on every start).
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 CLASSIFICATION = {
     PUBLIC: "PART ONE - PUBLIC",
     RESTRICTED: "RESTRICTED - NOT FOR PUBLICATION",
@@ -97,27 +98,44 @@ def _build(params: Params, period: Period, folder: Path, run_id: str, *, strict:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     clock = _Clock(timings)
-    with clock("read"):
-        referrals, asc = read_referrals(params), read_asc(params)
-    with clock("figures"):
-        figures = compute_figures(referrals, asc, params, period)
-    check_strict(figures.quarantined, strict or params.strict)
-    public, restricted = folder / PUBLIC, folder / RESTRICTED
-    public.mkdir()
-    restricted.mkdir()
-    figures_json = restricted / "figures.json"
-    figures_json.write_text(figures.to_json(), encoding="utf-8")
-    referrals.quarantined.to_csv(restricted / "quarantined_referrals.csv", index=False)
-    asc.quarantined.to_csv(restricted / "quarantined_asc.csv", index=False)
-    with clock("execute"):
-        executed = execute_notebook(notebook, restricted / "appendix.ipynb", params.source, period, figures_json)
+    _require_notebook(notebook)
+    kernel = EarlyKernel(notebook.parent)  # boots on the other core while the extracts are read
+    try:
+        with clock("read"):
+            referrals, asc = read_referrals(params), read_asc(params)
+        with clock("figures"):
+            figures = compute_figures(referrals, asc, params, period)
+        check_strict(figures.quarantined, strict or params.strict)
+        public, restricted = folder / PUBLIC, folder / RESTRICTED
+        public.mkdir()
+        restricted.mkdir()
+        figures_json = restricted / "figures.json"
+        figures_json.write_text(figures.to_json(), encoding="utf-8")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            executing = pool.submit(
+                clock.timed,
+                "execute",
+                execute_notebook,
+                notebook,
+                restricted / "appendix.ipynb",
+                params.source,
+                period,
+                figures_json,
+                kernel.manager,
+            )
+            # While the kernel runs the notebook: the restricted listings, the workbook, the renderers' imports.
+            referrals.quarantined.to_csv(restricted / "quarantined_referrals.csv", index=False)
+            asc.quarantined.to_csv(restricted / "quarantined_asc.csv", index=False)
+            with clock("tables"):
+                _write_workbook(params, period, figures, public / "tables.xlsx")
+            _import_renderers()
+            executed = executing.result()
+    finally:
+        kernel.shutdown()
     with clock("html"):
         pages = {audience: render_html(executed, params, period, audience) for audience in (PUBLIC, RESTRICTED)}
     with clock("pdf"):
-        for audience, html_text in pages.items():
-            _write_appendix(folder / audience, html_text, params)
-    with clock("tables"):
-        _write_workbook(params, period, figures, public / "tables.xlsx")
+        _write_appendices(folder, pages, params)
     with clock("identifiers"):
         identifiers = Identifiers.from_extracts(referrals, asc)
         check_public(public, identifiers)
@@ -131,6 +149,10 @@ class _Clock:
     def __init__(self, timings: dict[str, float]) -> None:
         self.timings = timings
 
+    def timed(self, phase: str, function, *args):
+        with self(phase):
+            return function(*args)
+
     @contextlib.contextmanager
     def __call__(self, phase: str):
         started = time.perf_counter()
@@ -138,7 +160,23 @@ class _Clock:
         self.timings[phase] = time.perf_counter() - started
 
 
-def execute_notebook(notebook: Path, output: Path, params_file: Path, period: Period, figures_json: Path):
+def _require_notebook(notebook: Path) -> None:
+    if not notebook.is_file():
+        raise RunError(f"{notebook}: appendix notebook not found")
+
+
+def _import_renderers() -> None:
+    """Import nbconvert and WeasyPrint (a second or so) while the kernel is busy."""
+    import icnreport.render  # noqa: F401
+
+    with contextlib.suppress(ImportError), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import weasyprint  # noqa: F401
+
+
+def execute_notebook(
+    notebook: Path, output: Path, params_file: Path, period: Period, figures_json: Path, kernel_manager=None
+):
     """Execute the appendix notebook with papermill; a failing cell, a dead kernel or a timeout is a RunError
     naming the cell. Parameters the notebook does not declare are refused, not warned about."""
     import papermill
@@ -150,8 +188,7 @@ def execute_notebook(notebook: Path, output: Path, params_file: Path, period: Pe
         "figures_json": str(Path(figures_json).resolve()),
         "audiences": "both",
     }
-    if not notebook.exists():
-        raise RunError(f"{notebook}: appendix notebook not found")
+    _require_notebook(notebook)
     declared = papermill.inspect_notebook(str(notebook))
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
@@ -167,6 +204,7 @@ def execute_notebook(notebook: Path, output: Path, params_file: Path, period: Pe
             cwd=str(notebook.parent),
             execution_timeout=CELL_TIMEOUT,
             extra_arguments=KERNEL_ARGUMENTS,
+            km=kernel_manager,
         )
     except papermill.PapermillExecutionError as error:
         # papermill counts from 0 and includes the parameters cell it injects after the notebook's own, so its
@@ -197,6 +235,17 @@ def render_html(executed, params: Params, period: Period, audience: str) -> str:
         classification=CLASSIFICATION[audience],
     )
     return notebook_to_html(for_audience(executed, audience), cover)
+
+
+def _write_appendices(folder: Path, pages: dict[str, str], params: Params) -> None:
+    """Each audience's HTML and PDF; the PDFs are laid out at once, one in a forked process on the other core."""
+    import multiprocessing
+
+    (public_html, restricted_html) = (pages[PUBLIC], pages[RESTRICTED])
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        public_pdf = pool.submit(_write_appendix, folder / PUBLIC, public_html, params)
+        _write_appendix(folder / RESTRICTED, restricted_html, params)
+        public_pdf.result()
 
 
 def _write_appendix(folder: Path, html_text: str, params: Params) -> None:

@@ -1,0 +1,24 @@
+"""A Jupyter kernel started before it is needed: it boots on the second core while the runner reads the
+extracts and computes the figures, and papermill then finds it started."""
+
+from pathlib import Path
+
+#: The kernel's own log stays quiet but for errors (ipykernel warns about local TCP on every start).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+KERNEL_NAME = "python3"
+
+
+class EarlyKernel:
+    """A started kernel; hand `manager` to papermill, and shut it down when done."""
+
+    def __init__(self, cwd: Path) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run_sync = run_sync
+        self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        run_sync(self.manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd))
+
+    def shutdown(self) -> None:
+        """Stop the kernel (papermill leaves a kernel it did not start running)."""
+        self._run_sync(self.manager.shutdown_kernel)(now=True)
