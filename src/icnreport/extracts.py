@@ -65,7 +65,8 @@ def read_asc(params: Params) -> Extract:
 def _read_all(
     paths: list[Path], sheet: str | None, columns: tuple[Column, ...], mapping: dict[str, str]
 ) -> tuple[pd.DataFrame, int]:
-    frames = [canonical_columns(read_table(path, sheet), columns, mapping, path) for path in paths]
+    expected = {normalise_heading(heading) for column in columns for heading in _headings_for(column, mapping)}
+    frames = [canonical_columns(read_table(path, sheet, expected), columns, mapping, path) for path in paths]
     raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     data = [column.name for column in columns if column.name in raw.columns]
     blank = np.logical_and.reduce([is_blank(raw[name]).to_numpy() for name in data]) & raw[FAULT].isna().to_numpy()
@@ -83,18 +84,34 @@ def canonical_columns(
             by_key.setdefault(normalise_heading(heading), heading)
     renamed: dict[str, str] = {}
     for column in columns:
-        wanted = [mapping[column.name]] if column.name in mapping else [column.name, *column.aliases]
+        wanted = _headings_for(column, mapping)
         found = [by_key[key] for key in dict.fromkeys(normalise_heading(w) for w in wanted) if key in by_key]
         if len(found) > 1:
             raise InputError(f"{path}: columns {found[0]!r} and {found[1]!r} both look like {column.name!r}")
         if found:
             renamed[found[0]] = column.name
         elif column.required:
-            looked_for = wanted[0] if column.name in mapping else column.aliases[0] if column.aliases else wanted[0]
-            raise InputError(f"{path}: missing required column {column.name!r} (heading {looked_for!r})")
+            raise InputError(f"{path}: missing required column {column.name!r} ({_looked_for(column, mapping)})")
     text = {name: as_text(table[heading]) for heading, name in renamed.items()}
     fault = table[FAULT] if FAULT in table.columns else pd.Series(pd.NA, index=table.index, dtype="string")
     return pd.DataFrame({FILE: table[FILE], ROW: table[ROW], FAULT: fault, **text})
+
+
+def _headings_for(column: Column, mapping: dict[str, str]) -> list[str]:
+    """The headings a column is known by: the params' local heading if it names one, else its own."""
+    return [mapping[column.name]] if column.name in mapping else [column.name, *column.aliases]
+
+
+def _looked_for(column: Column, mapping: dict[str, str]) -> str:
+    """The headings a missing column was looked for under, for its error message."""
+    if column.name in mapping:
+        return f"the params map it to the heading {mapping[column.name]!r}, which the file does not have"
+    headings = [repr(heading) for heading in (column.name, *column.aliases)]
+    return (
+        f"no heading {headings[0]}"
+        if len(headings) == 1
+        else f"no heading {', '.join(headings[:-1])} or {headings[-1]}"
+    )
 
 
 def _require_age_column(raw: pd.DataFrame, path: Path) -> None:
