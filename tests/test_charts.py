@@ -396,3 +396,79 @@ def test_chart_data_matches_the_drawn_charts() -> None:
     data = charts.chart_data(figures)
     for chart in charts.all_charts(figures):
         assert data[chart.name].equals(chart.data)
+
+
+# After disclosure control: no bar, "[c]" and alt text naming what is not shown ---------------------------
+
+
+def test_a_suppressed_month_has_no_bar_and_is_named_in_the_alt_text() -> None:
+    # October's counts are suppressed; November 45 of 60 (75%), December 10 of 40 (25%).
+    by_month = {
+        "2016-10": {"referrals": 5, "people": None, "tracked": None, "tracking_coverage": None},
+        "2016-11": {"referrals": 60, "people": 60, "tracked": 45, "tracking_coverage": 0.75},
+        "2016-12": {"referrals": 40, "people": 40, "tracked": 10, "tracking_coverage": 0.25},
+    }
+    chart = charts.coverage_chart(make_figures(by_month=by_month, people=105, tracked=55))
+    assert chart.data["People referred"].tolist() == ["[c]", 60, 40]
+    assert chart.data["Tracking coverage"].tolist() == ["[c]", 0.75, 0.25]
+    assert chart.title == "Tracking coverage fell from 75% in November 2016 to 25% in December 2016"
+    assert chart.alt == (
+        "Bar chart of tracking coverage (the share of people referred who were found in adult social care "
+        "records) by month of index referral, Oct 2016 to Dec 2016. Nov 2016 75% (45 of 60); Dec 2016 25% "
+        "(10 of 40). Coverage is not shown ([c]) for Oct 2016, to protect confidentiality. Over the whole "
+        "period 55 of 105 people were tracked (52%)."
+    )
+    axes = charts._draw_coverage(chart.data, chart.title).axes[0]
+    assert [bar.get_height() for bar in axes.patches] == pytest.approx([0, 75, 25])
+    assert [text.get_text() for text in axes.texts] == ["[c]", "75%", "25%"]
+
+
+def test_coverage_with_every_month_suppressed() -> None:
+    by_month = {"2016-10": {"referrals": None, "people": None, "tracked": None, "tracking_coverage": None}}
+    chart = charts.coverage_chart(make_figures(by_month=by_month, people=None, tracked=None))
+    assert chart.title == "Tracking coverage by month is not shown, to protect confidentiality"
+    assert chart.alt.endswith(
+        "Coverage is not shown ([c]) for Oct 2016, to protect confidentiality. Over the whole period [c] of [c] "
+        "people were tracked."
+    )
+    assert chart.png.startswith(PNG_SIGNATURE)
+
+
+def test_outcomes_title_names_no_largest_group_a_suppressed_one_could_beat() -> None:
+    # 65 with an outcome (25 in receipt before, 40 not); the 40 not in receipt are both suppressed, and
+    # could hold more than the largest shown, 15.
+    counts = {"none": None, "new": None, "ended": 0, "increased": 10, "decreased": 0, "unchanged": 15}
+    chart = charts.outcomes_chart(make_figures(outcomes=counts, in_receipt_before=25, not_in_receipt_before=40))
+    assert chart.title == (
+        "What happened to the care packages of tracked people (some outcomes not shown, to protect confidentiality)"
+    )
+    assert chart.data["Share of tracked people"].tolist() == ["[c]", "[c]", 0.0, 10 / 65, 0.0, 15 / 65]
+    assert chart.alt == (
+        "Horizontal bar chart of the 65 tracked people by what happened to their care package between the day "
+        "before referral and 30 November 2016: no package before or after [c], new package [c], package ended "
+        "0 (0%), package increased 10 (15%), package decreased 0 (0%) and package unchanged 15 (23%). No package "
+        "before or after and new package are not shown ([c]), to protect confidentiality."
+    )
+
+
+def test_outcomes_with_a_suppressed_group_give_counts_without_shares() -> None:
+    counts = {"none": 20, "new": 0, "ended": None, "increased": 0, "decreased": 0, "unchanged": 0}
+    figures = make_figures(outcomes=counts, in_receipt_before=None, not_in_receipt_before=20)
+    chart = charts.outcomes_chart(figures)
+    assert "of the [c] tracked people" in chart.alt and "no package before or after 20, " in chart.alt
+    axes = charts._draw_outcomes(chart.data, chart.title).axes[0]
+    assert [text.get_text() for text in axes.texts] == ["20", "0", "[c]", "0", "0", "0"]
+
+
+def test_suppressed_weekly_costs_draw_no_bars() -> None:
+    figures = make_figures(tracked=None, weekly_cost_before=None, weekly_cost_after=None)
+    chart = charts.costs_chart(figures)
+    assert chart.title == "Weekly cost to adult social care is not shown, to protect confidentiality"
+    assert chart.alt == (
+        "Bar chart of the weekly cost to adult social care of the [c] tracked people: the costs on the day before "
+        "referral and on 30 November 2016 are not shown ([c]), to protect confidentiality."
+    )
+    assert chart.data["Weekly cost (£)"].tolist() == ["[c]", "[c]"]
+    axes = charts._draw_costs(chart.data, chart.title).axes[0]
+    assert [bar.get_height() for bar in axes.patches] == [0, 0]
+    assert [text.get_text() for text in axes.texts] == ["[c]", "[c]"]

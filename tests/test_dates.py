@@ -30,3 +30,9 @@ def test_blank_and_impossible_dates_are_missing() -> None:
 def test_date_cells_pass_through() -> None:
     cells = pd.Series([pd.Timestamp("2017-01-05 13:45"), pd.Timestamp("2017-02-01")])
     assert parse_dates(cells).tolist() == [pd.Timestamp("2017-01-05"), pd.Timestamp("2017-02-01")]
+
+
+def test_uk_date_time_cells_as_excel_writes_them_are_their_day() -> None:
+    parsed = parse_dates(pd.Series(["15/01/2017 00:00", "15/01/2017 00:00:00", "15/01/2017 13:45"]))
+    assert parsed.iloc[0] == pd.Timestamp("2017-01-15") and parsed.iloc[1] == pd.Timestamp("2017-01-15")
+    assert pd.isna(parsed.iloc[2]), "a real time of day is not a date cell; it is not guessed at"

@@ -5,14 +5,19 @@ import datetime as dt
 import pytest
 
 from icnreport.formatting import (
+    SUPPRESSED,
     count,
+    count_or_c,
     long_date,
     money,
     money_k,
+    money_k_or_c,
     money_m,
+    money_or_c,
     month_label,
     months_inclusive,
     percent,
+    percent_or_c,
     period_span,
     round_half_up,
 )
@@ -154,3 +159,30 @@ def test_period_span() -> None:
 def test_period_span_refuses_an_end_before_the_start() -> None:
     with pytest.raises(ValueError, match="before the programme start"):
         period_span(dt.date(2016, 10, 1), dt.date(2016, 9, 30))
+
+
+# Figures that disclosure control may have suppressed (None): the GSS symbol [c] -----------------------
+
+
+@pytest.mark.parametrize(
+    "function,args,expected",
+    [
+        (count_or_c, (1_234,), "1,234"),
+        (count_or_c, (0,), "0"),
+        (count_or_c, (None,), "[c]"),
+        (percent_or_c, (30, 200), "15%"),
+        (percent_or_c, (None, 200), "[c]"),
+        (percent_or_c, (30, None), "[c]"),
+        (percent_or_c, (0, 0), "n/a"),
+        (money_or_c, (28_000.0,), "£28,000"),
+        (money_or_c, (None,), "[c]"),
+        (money_k_or_c, (258_000.0,), "£258k"),
+        (money_k_or_c, (None,), "[c]"),
+    ],
+)
+def test_maybe_suppressed_figures(function, args: tuple, expected: str) -> None:
+    assert function(*args) == expected
+
+
+def test_the_suppression_symbol_is_the_gss_one() -> None:
+    assert SUPPRESSED == "[c]"

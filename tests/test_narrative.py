@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from icnreport.disclosure import control_figures
 from icnreport.figures import Figures, RowLedger
 from icnreport.narrative import Narrative, sentences
 
@@ -517,3 +518,73 @@ def test_narrative_is_frozen() -> None:
     narrative = sentences(cs18067())
     with pytest.raises(dataclasses.FrozenInstanceError):
         narrative.summary = []  # type: ignore[misc]
+
+
+# After disclosure control: "[c]" for a suppressed figure, sentences still grammatical ----------------------
+
+NOTE_ON_C = (
+    "[c] marks a figure not shown to protect confidentiality: a count from 1 to 7, or one from which such a "
+    "count could be worked out. Other counts are rounded to the nearest 5."
+)
+
+
+def test_public_cs18067_sentences_write_c_and_leave_out_its_percentage() -> None:
+    # Tracked 120 + 100 + 102 -> 120 + 100 + 100 = 320; in receipt before 20 + 25 + [c] 5 + 70 = 120 (4
+    # decreased suppressed, then 20 ended, the smallest other); not 170 + 30 = 200. 120/320 = 37.5% -> 38%,
+    # 200/320 = 62.5% -> 63%. The referrals ledger: 23 outside -> 25 is suppressed beside 3 set aside, and
+    # the 601 rows read are 575 + 25 + 5 + 0 = 605.
+    narrative = sentences(control_figures(cs18067()))
+    assert narrative.outcomes[1] == (
+        "120 of the 320 people tracked (38%) were already in receipt of care before their referral; the other "
+        "200 (63%) were not."
+    )
+    assert narrative.outcomes[5:7] == [
+        "[c] of the 120 people already in receipt of care had their package decreased.",
+        "[c] of the 120 people already in receipt of care no longer had a care package afterwards.",
+    ]
+    assert narrative.coverage[4] == "In the West network, 100 of the 170 people referred (59%) could be tracked."
+    assert narrative.data_quality == [
+        NOTE_ON_C,
+        "All 605 rows of the referrals extract are accounted for: 575 used, [c] outside the reporting window "
+        "and [c] set aside.",
+        "All 2,000 rows of the adult social care extract are accounted for: 2,000 used.",
+        "Rows set aside, by reason: duplicate referral_id ([c] rows) and unknown network ([c] rows).",
+    ]
+    assert narrative.financial[-1] == (
+        "The total annual pressure on adult social care is £773k: £365k identified, £258k extrapolated and "
+        "£150k staffing."
+    )
+
+
+def test_public_sentences_of_a_cohort_too_small_to_show() -> None:
+    # 3 people, 1 tracked: every count of people is suppressed, and so every cost; staffing is not about
+    # people and stays. A true 0 (no new package) is still 0.
+    narrative = sentences(control_figures(small_cohort()))
+    assert narrative.summary == [
+        "In the 3 months to 31 December 2016 the East Integrated Care Network received [c] referrals for [c] people.",
+        "[c] of the [c] people referred could be tracked in adult social care records.",
+        "Of the [c] people tracked, 0 had a new care package after their referral and 0 had their package increased.",
+        "The estimated total annual pressure on adult social care is [c].",
+    ]
+    assert narrative.coverage[1] == "All [c] people who could not be tracked had no NHS number recorded."
+    # No one was out of care before, so everyone tracked was in it, however many they are.
+    assert narrative.outcomes[1] == "All [c] people tracked were already in receipt of care before their referral."
+    assert narrative.costs[2] == "The difference is a change of [c] a year."
+    assert narrative.financial[1:] == [
+        "Extrapolating the differential to the [c] people who could not be tracked, in proportion to the [c] who "
+        "could, changes the annual cost by [c] a year.",
+        "Staffing for the council's part in the networks adds £1k a year.",
+        "The total annual pressure on adult social care is [c]: [c] identified, [c] extrapolated and £1k staffing.",
+    ]
+    assert narrative.age == ["[c] of the [c] people referred had an age recorded, too few to show."]
+    assert narrative.data_quality[:3] == [
+        NOTE_ON_C,
+        "All [c] rows of the referrals extract are accounted for: [c] used and [c] set aside.",
+        "All [c] rows of the adult social care extract are accounted for: [c] used.",
+    ]
+
+
+def test_the_note_on_c_appears_only_where_c_does() -> None:
+    assert NOTE_ON_C not in sentences(cs18067()).data_quality
+    assert sentences(cs18067(), note="Custom note.").data_quality[0] != "Custom note."
+    assert sentences(control_figures(cs18067()), note="Custom note.").data_quality[0] == "Custom note."

@@ -16,8 +16,9 @@ import pandas as pd
 from icnreport import appendix_tables as t
 from icnreport.audiences import AUDIENCE_KEY, AUDIENCES, PUBLIC, RESTRICTED
 from icnreport.charts import Chart, all_charts
+from icnreport.disclosure import control_figures, rules_for, suppression_note
 from icnreport.figures import Figures, figures_for
-from icnreport.formatting import long_date, money, money_k, month_label, round_half_up
+from icnreport.formatting import SUPPRESSED, long_date, money, money_k, month_label, round_half_up
 from icnreport.narrative import Narrative, sentences
 from icnreport.params import Params, load_params
 from icnreport.period import Period, parse_period
@@ -110,12 +111,14 @@ def build_view(params: Params, figures: Figures, audience: str) -> View:
     """One audience's view: the public one is made from the figures after disclosure control."""
     shown = public_figures(params, figures) if audience == PUBLIC else figures
     charts = {chart.name: chart for chart in all_charts(shown)}
-    return View(shown, sentences(shown), appendix_tables(params, shown), charts)
+    note = suppression_note(rules_for(params.disclosure))
+    return View(shown, sentences(shown, note), appendix_tables(params, shown), charts)
 
 
 def public_figures(params: Params, figures: Figures) -> Figures:
-    """The figures as they may be published. Until disclosure control lands they are the exact figures."""
-    return figures
+    """The figures as they may be published: after disclosure control with the params' thresholds
+    (disclosure.py). Every public sentence, table, chart and workbook sheet is made from these."""
+    return control_figures(figures, rules_for(params.disclosure))
 
 
 def appendix_tables(params: Params, figures: Figures) -> dict[str, t.Table]:
@@ -139,6 +142,7 @@ def appendix_tables(params: Params, figures: Figures) -> dict[str, t.Table]:
         tables.append(
             t.Table("cs18067", "CS18067 as published, beside the reproduced figures", comparison_table(figures))
         )
+    tables = t.noted(tables, suppression_note(rules_for(params.disclosure)))
     return {table.name: table for table in tables}
 
 
@@ -149,10 +153,18 @@ def table_html(table: t.Table) -> str:
     shown = table.frame.copy()
     for column, kind in table.formats.items():
         if column in shown:
-            shown[column] = [BLANK_CELL if pd.isna(v) else FORMATTERS[kind](v) for v in shown[column]]
+            shown[column] = [_cell_text(value, kind) for value in shown[column]]
     body = shown.to_html(index=False, border=0, na_rep=BLANK_CELL, classes="data")
     caption = f"<caption>{html.escape(table.caption)}</caption>"
-    return body.replace(">", ">" + caption, 1)
+    notes = "".join(f'<p class="table-note">Note: {html.escape(note)}</p>' for note in table.notes)
+    return body.replace(">", ">" + caption, 1) + notes
+
+
+def _cell_text(value: object, kind: str) -> str:
+    """A table cell written the committee's way: "–" where there is no figure, "[c]" where it is suppressed."""
+    if isinstance(value, str) and value == SUPPRESSED:
+        return SUPPRESSED
+    return BLANK_CELL if pd.isna(value) else FORMATTERS[kind](value)
 
 
 def chart_html(chart: Chart, number: int) -> str:
@@ -191,4 +203,15 @@ def methodology_sentences(params: Params, figures: Figures) -> list[str]:
         " the people who could not be tracked in proportion to those who could.",
         "Every row of both extracts is accounted for: used, outside the reporting period, or set aside with a"
         " reason (see Data quality). Full definitions are in the project's methodology notes.",
+        disclosure_sentence(params),
     ]
+
+
+def disclosure_sentence(params: Params) -> str:
+    """How the public appendix protects confidentiality (disclosure.py), said the same way to both audiences."""
+    rules = rules_for(params.disclosure)
+    return (
+        f"In the public version of this appendix each count is rounded to the nearest {rules.multiple}, a count"
+        f" from 1 to {rules.threshold} is not shown ({SUPPRESSED}), nor is any count from which one could be"
+        " worked out, and money is rounded to the nearest £1,000; the restricted version gives exact figures."
+    )

@@ -6,6 +6,9 @@ numbers drawn as a table for the workbook, and the PNG.
 Drawn with matplotlib's object API (``matplotlib.figure.Figure`` on an Agg canvas, never pyplot), so no
 global figure state is kept and no GUI backend is loaded. Style follows the Government Analysis Function
 guidance on charts: its categorical palette, direct labels instead of legends, no top or right spines.
+
+After disclosure control a count or cost may be suppressed (None in the Figures): its cell in the chart's
+table is "[c]", its bar is left undrawn and labelled [c], and the alt text names what is not shown.
 """
 
 import math
@@ -23,8 +26,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from icnreport import outcomes
+from icnreport.disclosure import followed_up, outcome_total
 from icnreport.figures import Figures
-from icnreport.formatting import money, month_label, percent
+from icnreport.formatting import SUPPRESSED, count_or_c, money, month_label, percent
 
 #: Government Analysis Function categorical palette, in the order it is to be used
 #: (https://analysisfunction.civilservice.gov.uk/policy-store/data-visualisation-colours-in-charts/).
@@ -110,9 +114,10 @@ def coverage_chart(figures: Figures) -> Chart:
 def outcomes_chart(figures: Figures) -> Chart:
     """Tracked people by what happened to their care package (SPEC.md definition 6)."""
     data = _outcomes_data(figures)
-    who = _tracked_people(figures)
-    title = _outcomes_title(data, who)
-    return _chart("outcomes", title, _outcomes_alt(figures, data, who), data, _draw_outcomes(data, title))
+    who, whole = _tracked_people(figures), outcome_total(figures)
+    title = _outcomes_title(data, who, whole)
+    alt = _outcomes_alt(figures, data, who, whole)
+    return _chart("outcomes", title, alt, data, _draw_outcomes(data, title, whole))
 
 
 def costs_chart(figures: Figures) -> Chart:
@@ -147,52 +152,95 @@ def _coverage_data(figures: Figures) -> pd.DataFrame:
     """One row per month with referrals, oldest first, indexed by period ("2016-10"); coverage is a
     proportion (0 to 1), blank for a month whose referrals were all of people first referred earlier."""
     months = sorted(figures.by_month)
-    people = [int(figures.by_month[month]["people"] or 0) for month in months]
-    tracked = [int(figures.by_month[month]["tracked"] or 0) for month in months]
-    return pd.DataFrame(
+    people = [_cell(figures.by_month[month]["people"]) for month in months]
+    tracked = [_cell(figures.by_month[month]["tracked"]) for month in months]
+    frame = pd.DataFrame(
         {
             MONTH: [_short_month(month) for month in months],
             PEOPLE: people,
             TRACKED: tracked,
-            COVERAGE: [t / p if p else None for t, p in zip(tracked, people, strict=True)],
+            COVERAGE: [_proportion(t, p) for t, p in zip(tracked, people, strict=True)],
         },
         index=pd.Index(months, name="month", dtype=object),
-    ).astype({PEOPLE: "int64", TRACKED: "int64", COVERAGE: "float64"})
+    )
+    return _typed(frame, {PEOPLE: "int64", TRACKED: "int64", COVERAGE: "float64"})
 
 
 def _outcomes_data(figures: Figures) -> pd.DataFrame:
     """One row per outcome; share is a proportion (0 to 1) of the tracked people with an outcome."""
-    counts = [int(figures.outcomes.get(outcome, 0)) for outcome in OUTCOME_LABELS]
-    whole = sum(counts)
-    return pd.DataFrame(
+    counts = [_cell(figures.outcomes.get(outcome, 0)) for outcome in OUTCOME_LABELS]
+    whole = outcome_total(figures)
+    frame = pd.DataFrame(
         {
             OUTCOME: list(OUTCOME_LABELS.values()),
             TRACKED_PEOPLE: counts,
-            SHARE: [n / whole if whole else None for n in counts],
+            SHARE: [_proportion(n, _cell(whole)) for n in counts],
         },
         index=pd.Index(list(OUTCOME_LABELS), name="outcome"),
-    ).astype({TRACKED_PEOPLE: "int64", SHARE: "float64"})
+    )
+    return _typed(frame, {TRACKED_PEOPLE: "int64", SHARE: "float64"})
 
 
 def _costs_data(figures: Figures) -> pd.DataFrame:
     """Two rows, before and after; none when no tracked person has been followed up."""
-    if _followed_up(figures) == 0:
+    if followed_up(figures) == 0:
         return pd.DataFrame({DAY: pd.Series(dtype=object), WEEKLY_COST: pd.Series(dtype="float64")})
-    return pd.DataFrame(
+    costs = [figures.weekly_cost_before, figures.weekly_cost_after]
+    frame = pd.DataFrame(
         {
             DAY: ["Day before referral", _after_label(figures)],
-            WEEKLY_COST: [float(figures.weekly_cost_before), float(figures.weekly_cost_after)],
+            WEEKLY_COST: [SUPPRESSED if cost is None else float(cost) for cost in costs],
         },
         index=pd.Index(["before", "after"], name="when"),
     )
+    return _typed(frame, {WEEKLY_COST: "float64"})
+
+
+def _cell(value: int | float | None) -> int | float | str:
+    """A chart table's cell: the figure, or "[c]" where disclosure control suppressed it."""
+    return SUPPRESSED if value is None else value
+
+
+def _proportion(part: int | str, whole: int | str) -> float | str | None:
+    """part / whole as a cell: "[c]" when either is suppressed, blank (None) with nothing to divide by."""
+    if _suppressed(part) or _suppressed(whole):
+        return SUPPRESSED
+    return part / whole if whole else None
+
+
+def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """Numeric columns typed as numbers, except those holding a suppressed "[c]"."""
+    return frame.astype({column: kind for column, kind in types.items() if not frame[column].map(_suppressed).any()})
+
+
+def _suppressed(value: object) -> bool:
+    return isinstance(value, str) and value == SUPPRESSED
+
+
+def _number(value: object) -> float:
+    """A cell as a bar's length: 0 for a suppressed or blank cell, which draws no bar."""
+    return 0.0 if _suppressed(value) or pd.isna(value) else float(value)
+
+
+def _with_people(data: pd.DataFrame) -> pd.DataFrame:
+    """The months in which someone had their index referral (a suppressed count is someone)."""
+    return data[data[PEOPLE].map(lambda people: _suppressed(people) or people > 0)]
+
+
+def _known_coverage(data: pd.DataFrame) -> pd.DataFrame:
+    """The months whose coverage is shown: someone referred, and neither count suppressed."""
+    return data[data[COVERAGE].map(lambda share: not _suppressed(share) and not pd.isna(share))]
 
 
 # Titles: the finding, always true for the data -----------------------------------------------------------
 
 
 def _coverage_title(data: pd.DataFrame) -> str:
-    """First month against last, among months with people; "rose"/"fell" only when the percentages differ."""
-    known = data[data[PEOPLE] > 0]
+    """First month against last, among months with coverage shown; "rose"/"fell" only when the percentages
+    differ."""
+    known = _known_coverage(data)
+    if known.empty and not _with_people(data).empty:
+        return "Tracking coverage by month is not shown, to protect confidentiality"
     if known.empty:
         return "No people were referred, so there is no tracking coverage to show"
     first, last = known.iloc[0], known.iloc[-1]
@@ -207,13 +255,16 @@ def _coverage_title(data: pd.DataFrame) -> str:
     return f"Tracking coverage {verb} from {first_share} in {first_month} to {last_share} in {last_month}"
 
 
-def _outcomes_title(data: pd.DataFrame, who: str) -> str:
-    """The largest outcome and its share: "Most ..." only when it is more than half."""
-    whole = int(data[TRACKED_PEOPLE].sum())
+def _outcomes_title(data: pd.DataFrame, who: str, whole: int | None) -> str:
+    """The largest outcome and its share: "Most ..." only when it is more than half. With outcomes
+    suppressed, the largest shown is named only when it is larger than all the suppressed ones together."""
     if whole == 0:
         return f"There are no {who} to show care outcomes for"
-    largest = int(data[TRACKED_PEOPLE].max())
-    leaders = [OUTCOME_WORDS[outcome] for outcome in data.index[data[TRACKED_PEOPLE] == largest]]
+    shown = data[TRACKED_PEOPLE][~data[TRACKED_PEOPLE].map(_suppressed)].astype(int)
+    largest = int(shown.max()) if not shown.empty else 0
+    if whole is None or largest <= whole - int(shown.sum()):
+        return f"What happened to the care packages of {who} (some outcomes not shown, to protect confidentiality)"
+    leaders = [OUTCOME_WORDS[outcome] for outcome in shown.index[shown == largest]]
     share = f"{largest:,} of {whole:,}"
     if len(leaders) > 1:
         return f"The largest groups of {who}, {share} ({_percent(largest, whole)}) each, had {_or_list(leaders)}"
@@ -225,6 +276,8 @@ def _outcomes_title(data: pd.DataFrame, who: str) -> str:
 def _costs_title(figures: Figures, data: pd.DataFrame) -> str:
     if data.empty:
         return f"There are no {_tracked_people(figures)} to show a weekly cost for"
+    if figures.weekly_cost_before is None or figures.weekly_cost_after is None:
+        return "Weekly cost to adult social care is not shown, to protect confidentiality"
     before, after = money(figures.weekly_cost_before), money(figures.weekly_cost_after)
     if before == after:
         return f"Weekly cost to adult social care did not change: {before} before and after referral"
@@ -236,25 +289,37 @@ def _costs_title(figures: Figures, data: pd.DataFrame) -> str:
 
 
 def _coverage_alt(figures: Figures, data: pd.DataFrame) -> str:
-    known = data[data[PEOPLE] > 0]
-    if known.empty:
+    months = _with_people(data)
+    if months.empty:
         return "No chart: no people were referred in the period, so there is no tracking coverage to show."
-    first, last = known.iloc[0], known.iloc[-1]
-    shares = known[TRACKED] / known[PEOPLE]
-    span = first[MONTH] if len(known) == 1 else f"{first[MONTH]} to {last[MONTH]}"
+    first, last = months[MONTH].iloc[0], months[MONTH].iloc[-1]
+    span = first if len(months) == 1 else f"{first} to {last}"
     sentences = [
         "Bar chart of tracking coverage (the share of people referred who were found in adult social care "
         f"records) by month of index referral, {span}.",
-        f"{_month_share(first)}." if len(known) == 1 else f"{_month_share(first)}; {_month_share(last)}.",
+        *_coverage_figures(_known_coverage(data)),
     ]
+    hidden = list(months[MONTH][months[COVERAGE].map(_suppressed)])
+    if hidden:
+        sentences.append(f"Coverage is not shown ({SUPPRESSED}) for {_and_list(hidden)}, to protect confidentiality.")
+    overall = f"{count_or_c(figures.tracked)} of {count_or_c(figures.people)} people were tracked"
+    if figures.tracked is not None and figures.people is not None:
+        overall += f" ({_percent(figures.tracked, figures.people)})"
+    sentences.append(f"Over the whole period {overall}.")
+    return " ".join(sentences)
+
+
+def _coverage_figures(known: pd.DataFrame) -> list[str]:
+    """The first and last months' coverage, and the highest and lowest where they are neither."""
+    if known.empty:
+        return []
+    first, last = known.iloc[0], known.iloc[-1]
+    shares = known[TRACKED].astype(float) / known[PEOPLE].astype(float)
+    sentences = [f"{_month_share(first)}." if len(known) == 1 else f"{_month_share(first)}; {_month_share(last)}."]
     ends = {known.index[0], known.index[-1]}
     extremes = [(word, known.loc[month]) for word, month in (("Highest", shares.idxmax()), ("Lowest", shares.idxmin()))]
     sentences += [f"{word} {_month_share(row)}." for word, row in extremes if row.name not in ends]
-    sentences.append(
-        f"Over the whole period {figures.tracked:,} of {figures.people:,} people were tracked "
-        f"({_percent(figures.tracked, figures.people)})."
-    )
-    return " ".join(sentences)
+    return sentences
 
 
 def _month_share(row: pd.Series) -> str:
@@ -262,32 +327,48 @@ def _month_share(row: pd.Series) -> str:
     return f"{row[MONTH]} {_share(row)} ({row[TRACKED]:,} of {row[PEOPLE]:,})"
 
 
-def _outcomes_alt(figures: Figures, data: pd.DataFrame, who: str) -> str:
-    whole = int(data[TRACKED_PEOPLE].sum())
+def _outcomes_alt(figures: Figures, data: pd.DataFrame, who: str, whole: int | None) -> str:
     if whole == 0:
         return f"No chart: there are no {who} to show care outcomes for."
     parts = [
-        f"{label.lower()} {n:,} ({_percent(n, whole)})"
+        f"{label.lower()} {_count_and_share(n, whole)}"
         for label, n in zip(data[OUTCOME], data[TRACKED_PEOPLE], strict=True)
     ]
-    return (
-        f"Horizontal bar chart of the {whole:,} {who} by what happened to their care package between the "
-        f"day before referral and {_after_day(figures)}: {_and_list(parts)}."
+    text = (
+        f"Horizontal bar chart of the {count_or_c(whole)} {who} by what happened to their care package between "
+        f"the day before referral and {_after_day(figures)}: {_and_list(parts)}."
     )
+    hidden = [label.lower() for label in data[OUTCOME][data[TRACKED_PEOPLE].map(_suppressed)]]
+    if hidden:
+        verb = "is" if len(hidden) == 1 else "are"
+        text += f" {_and_list(hidden).capitalize()} {verb} not shown ({SUPPRESSED}), to protect confidentiality."
+    return text
+
+
+def _count_and_share(n: int | str, whole: int | None) -> str:
+    """A bar's label: "170 (53%)", "170" when the whole is suppressed, or "[c]"."""
+    if _suppressed(n):
+        return SUPPRESSED
+    return f"{int(n):,}" if whole is None else f"{int(n):,} ({_percent(n, whole)})"
 
 
 def _costs_alt(figures: Figures, data: pd.DataFrame) -> str:
     if data.empty:
         return f"No chart: there are no {_tracked_people(figures)} to show a weekly cost for."
     before, after = figures.weekly_cost_before, figures.weekly_cost_after
+    whom = f"the {count_or_c(followed_up(figures))} {_tracked_people(figures)}"
+    if before is None or after is None:
+        return (
+            f"Bar chart of the weekly cost to adult social care of {whom}: the costs on the day before referral "
+            f"and {_after_words(figures)} are not shown ({SUPPRESSED}), to protect confidentiality."
+        )
     if money(before) == money(after):
         change = "no change"
     else:
         change = f"{'a rise' if after > before else 'a fall'} of {money(abs(after - before))} a week"
     return (
-        f"Bar chart of the weekly cost to adult social care of the {_followed_up(figures):,} "
-        f"{_tracked_people(figures)}: {money(before)} on the day before referral and {money(after)} "
-        f"{_after_words(figures)}, {change}."
+        f"Bar chart of the weekly cost to adult social care of {whom}: {money(before)} on the day before "
+        f"referral and {money(after)} {_after_words(figures)}, {change}."
     )
 
 
@@ -298,12 +379,12 @@ def _draw_coverage(data: pd.DataFrame, title: str) -> Figure:
     """Bars of coverage per month, each labelled with its percentage."""
     with _style():
         figure, axes = _figure(title)
-        if not (data[PEOPLE] > 0).any():
+        if _with_people(data).empty:
             return _nothing_to_show(figure, axes)
         positions = range(len(data))
-        bars = axes.bar(positions, data[COVERAGE].fillna(0) * 100, width=0.7, color=PALETTE[0])
+        bars = axes.bar(positions, [_number(share) * 100 for share in data[COVERAGE]], width=0.7, color=PALETTE[0])
         if len(data) <= MONTHS_LABELLED:
-            labels = [_share(row) if row[PEOPLE] else "" for _, row in data.iterrows()]
+            labels = [_coverage_label(row) for _, row in data.iterrows()]
             axes.bar_label(bars, labels=labels, padding=2, color=AXIS_GREY)
         step = math.ceil(len(data) / MONTHS_LABELLED)
         axes.set_xticks(list(positions)[::step], [_two_line(m) for m in data[MONTH]][::step])
@@ -316,19 +397,22 @@ def _draw_coverage(data: pd.DataFrame, title: str) -> Figure:
         return figure
 
 
-def _draw_outcomes(data: pd.DataFrame, title: str) -> Figure:
-    """Horizontal bars, one per outcome, top to bottom in SPEC.md's order, labelled with count and share."""
+def _draw_outcomes(data: pd.DataFrame, title: str, whole: int | None = None) -> Figure:
+    """Horizontal bars, one per outcome, top to bottom in SPEC.md's order, labelled with count and share of
+    ``whole`` (by default the sum of the bars); a suppressed outcome has no bar and the label [c]."""
     with _style():
         figure, axes = _figure(title)
-        whole = int(data[TRACKED_PEOPLE].sum())
+        counts = [_number(n) for n in data[TRACKED_PEOPLE]]
+        if whole is None and not data[TRACKED_PEOPLE].map(_suppressed).any():
+            whole = int(sum(counts))
         if whole == 0:
             return _nothing_to_show(figure, axes)
-        bars = axes.barh(range(len(data)), data[TRACKED_PEOPLE], height=0.65, color=PALETTE[0])
-        labels = [f"{n:,} ({_percent(n, whole)})" for n in data[TRACKED_PEOPLE]]
+        bars = axes.barh(range(len(data)), counts, height=0.65, color=PALETTE[0])
+        labels = [_count_and_share(n, whole) for n in data[TRACKED_PEOPLE]]
         axes.bar_label(bars, labels=labels, padding=3, color=AXIS_GREY)
         axes.set_yticks(range(len(data)), list(data[OUTCOME]))
         axes.invert_yaxis()
-        axes.set_xlim(0, max(data[TRACKED_PEOPLE]) * 1.22)
+        axes.set_xlim(0, max(max(counts), 1) * 1.22)
         axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
         axes.set_xlabel("Tracked people")
@@ -343,9 +427,10 @@ def _draw_costs(data: pd.DataFrame, title: str) -> Figure:
         figure, axes = _figure(title)
         if data.empty:
             return _nothing_to_show(figure, axes)
-        costs = list(data[WEEKLY_COST])
+        costs = [_number(cost) for cost in data[WEEKLY_COST]]
+        labels = [SUPPRESSED if _suppressed(cost) else money(cost) for cost in data[WEEKLY_COST]]
         bars = axes.bar(range(len(data)), costs, width=0.55, color=list(PALETTE[: len(data)]))
-        axes.bar_label(bars, labels=[money(cost) for cost in costs], padding=2, color=AXIS_GREY)
+        axes.bar_label(bars, labels=labels, padding=2, color=AXIS_GREY)
         axes.set_xticks(range(len(data)), list(data[DAY]))
         axes.set_xlim(-0.6, len(data) - 0.4)
         axes.set_ylim(0, max(max(costs), 1) * 1.15)
@@ -408,6 +493,13 @@ def _share(row: pd.Series) -> str:
     return _percent(row[TRACKED], row[PEOPLE])
 
 
+def _coverage_label(row: pd.Series) -> str:
+    """A month's bar label: its coverage, "[c]" when suppressed, nothing when no one was referred."""
+    if _suppressed(row[COVERAGE]):
+        return SUPPRESSED
+    return "" if pd.isna(row[COVERAGE]) else _share(row)
+
+
 def _two_line(short: str) -> str:
     """ "Oct 2016" -> "Oct\\n2016", so month ticks never overlap."""
     return short.replace(" ", "\n")
@@ -419,11 +511,6 @@ def _and_list(items: list[str]) -> str:
 
 def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
-
-
-def _followed_up(figures: Figures) -> int:
-    """Tracked people whose outcomes and costs are counted (SPEC.md definition 5)."""
-    return figures.tracked - figures.follow_up_incomplete
 
 
 def _tracked_people(figures: Figures) -> str:

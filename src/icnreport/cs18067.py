@@ -1,10 +1,11 @@
 """Bromley report CS18067 (Executive, 10 October 2017), "Integrated Care Networks update": its published
-figures, and where the figures reproduced from the demo extract show that it does not add up."""
+figures, and where the figures reproduced from the demo extract show that it does not add up. The
+reproduced figures may be the public ones, after disclosure control: a suppressed one is written "[c]"."""
 
 import pandas as pd
 
 from icnreport.figures import Figures
-from icnreport.formatting import count, money_k, percent
+from icnreport.formatting import count_or_c, money_k_or_c, percent_or_c
 
 #: What CS18067 printed (section 4.1-4.3, table 4.7, table 6.3 and the cover sheet), as printed.
 PUBLISHED = {
@@ -27,67 +28,68 @@ PUBLISHED = {
 def comparison_table(figures: Figures) -> pd.DataFrame:
     """CS18067's figures beside the reproduced ones, noting where the published report does not add up."""
     f, tracked = figures, figures.tracked
+    not_before, new, none = (count_or_c(n) for n in (f.not_in_receipt_before, f.outcomes["new"], f.outcomes["none"]))
     rows = [
-        ("People referred", PUBLISHED["people"], count(f.people), ""),
+        ("People referred", PUBLISHED["people"], count_or_c(f.people), ""),
         (
             "Tracked in adult social care",
             PUBLISHED["tracked"],
-            f"{count(tracked)} ({percent(tracked, f.people)})",
+            f"{count_or_c(tracked)} ({percent_or_c(tracked, f.people)})",
             "322 of 550 is 58.5%; CS18067 truncated it to 58%.",
         ),
         (
             "In receipt of care before referral",
             PUBLISHED["in_receipt_before"],
-            count(f.in_receipt_before),
+            count_or_c(f.in_receipt_before),
             "",
         ),
         (
             "Not in receipt of care before",
             PUBLISHED["not_in_receipt_before"],
-            count(f.not_in_receipt_before),
+            count_or_c(f.not_in_receipt_before),
             "",
         ),
         (
             "No care package before or after",
             PUBLISHED["none"],
-            count(f.outcomes["none"]),
-            f"180 cannot sit beside {count(f.not_in_receipt_before)} not in receipt before and "
-            f"{count(f.outcomes['new'])} of them with a new package: "
-            f"{count(f.not_in_receipt_before)} - {count(f.outcomes['new'])} = {count(f.outcomes['none'])}.",
+            count_or_c(f.outcomes["none"]),
+            f"180 cannot sit beside {not_before} not in receipt before and {new} of them with a new package: "
+            f"{not_before} - {new} = {none}.",
         ),
         (
             "New care package",
             PUBLISHED["new"],
-            count(f.outcomes["new"]),
-            f"{percent(f.outcomes['new'], tracked)} of the {count(tracked)} tracked; "
-            f"{percent(f.outcomes['new'], f.not_in_receipt_before)} of the {count(f.not_in_receipt_before)} "
+            count_or_c(f.outcomes["new"]),
+            f"{percent_or_c(f.outcomes['new'], tracked)} of the {count_or_c(tracked)} tracked; "
+            f"{percent_or_c(f.outcomes['new'], f.not_in_receipt_before)} of the {count_or_c(f.not_in_receipt_before)} "
             "not in receipt before. Both are right; each needs its denominator.",
         ),
         (
             "Package increased",
             PUBLISHED["increased"],
-            count(f.outcomes["increased"]),
-            f"{percent(f.outcomes['increased'], f.in_receipt_before)} of the {count(f.in_receipt_before)} "
+            count_or_c(f.outcomes["increased"]),
+            f"{percent_or_c(f.outcomes['increased'], f.in_receipt_before)} of the {count_or_c(f.in_receipt_before)} "
             "in receipt before.",
         ),
-        ("Package decreased", PUBLISHED["decreased"], count(f.outcomes["decreased"]), ""),
+        ("Package decreased", PUBLISHED["decreased"], count_or_c(f.outcomes["decreased"]), ""),
         (
             "Annual cost before and after",
             PUBLISHED["annual"],
-            f"{money_k(f.annual_cost_before)} before, {money_k(f.annual_cost_after)} after",
+            f"{money_k_or_c(f.annual_cost_before)} before, {money_k_or_c(f.annual_cost_after)} after",
             "",
         ),
-        ("Differential", PUBLISHED["differential"], money_k(f.annual_differential), ""),
+        ("Differential", PUBLISHED["differential"], money_k_or_c(f.annual_differential), ""),
         (
             "Extrapolated to the untracked",
             PUBLISHED["extrapolated"],
-            money_k(f.extrapolated_untracked),
-            f"The exact ratio is {count(f.untracked)}/{count(tracked)}, not 42/58.",
+            money_k_or_c(f.extrapolated_untracked),
+            f"The ratio of untracked to tracked people is {count_or_c(f.untracked)}/{count_or_c(tracked)}, not "
+            "CS18067's rounded 42/58.",
         ),
         (
             "Total annual cost",
             PUBLISHED["total"],
-            money_k(f.total_annual_pressure),
+            money_k_or_c(f.total_annual_pressure),
             "£365k + £264k + £150k = £779k; the cover sheet's £989k is not explained by section 6.",
         ),
     ]

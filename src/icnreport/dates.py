@@ -6,7 +6,7 @@ from icnreport.distinct import map_distinct
 
 # [0-9] rather than \d keeps the match in pyarrow (RE2) rather than Python.
 ISO_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
-UK_PATTERN = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"
+UK_PATTERN = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}(?: 00:00(?::00)?)?"
 
 
 def parse_dates(raw: pd.Series) -> pd.Series:
@@ -24,7 +24,8 @@ def _parse_text_dates(raw: pd.Series) -> pd.Series:
         parsed[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     uk = text.str.fullmatch(UK_PATTERN).fillna(False).astype(bool)
     if uk.any():
-        parsed[uk] = pd.to_datetime(text[uk], format="%d/%m/%Y", errors="coerce")
+        day = text[uk].str.replace(" 00:00:00", "", regex=False).str.replace(" 00:00", "", regex=False)
+        parsed[uk] = pd.to_datetime(day, format="%d/%m/%Y", errors="coerce")
     return parsed
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from icnreport import cohort, outcomes
 from icnreport.costs import cost_summary
+from icnreport.distinct import map_distinct
 from icnreport.errors import PeriodError
 from icnreport.extracts import REASON, Extract
 from icnreport.nhs_number import VALID
@@ -19,50 +20,53 @@ from icnreport.period import Period
 
 @dataclass(frozen=True)
 class RowLedger:
-    """Where every row of one input went: read = used + outside_window + quarantined (+ blank rows)."""
+    """Where every row of one input went: read = used + outside_window + quarantined (+ blank rows).
+    After disclosure control a count may be None (suppressed)."""
 
-    read: int
-    used: int
-    outside_window: int
-    quarantined: int
-    blank: int
+    read: int | None
+    used: int | None
+    outside_window: int | None
+    quarantined: int | None
+    blank: int | None
 
 
 @dataclass(frozen=True)
 class Figures:
-    """The figures of one reporting period (SPEC.md "Outputs"). Money in pounds, proportions 0 to 1."""
+    """The figures of one reporting period (SPEC.md "Outputs"). Money in pounds, proportions 0 to 1.
+    Exact as `compute_figures` makes them; after disclosure control (disclosure.py) a suppressed count, and
+    money covering a suppressed group, is None."""
 
     area: str
     period: str
     period_end: dt.date
     programme_start: dt.date
     follow_up_days: int | None
-    referrals: int
-    people: int
-    tracked: int
-    untracked: int
-    untracked_reasons: dict[str, int]
+    referrals: int | None
+    people: int | None
+    tracked: int | None
+    untracked: int | None
+    untracked_reasons: dict[str, int | None]
     tracking_coverage: float | None
-    follow_up_incomplete: int
-    outcomes: dict[str, int]
-    in_receipt_before: int
-    not_in_receipt_before: int
-    weekly_cost_before: float
-    weekly_cost_after: float
-    annual_cost_before: float
-    annual_cost_after: float
-    annual_differential: float
-    extrapolated_untracked: float
+    follow_up_incomplete: int | None
+    outcomes: dict[str, int | None]
+    in_receipt_before: int | None
+    not_in_receipt_before: int | None
+    weekly_cost_before: float | None
+    weekly_cost_after: float | None
+    annual_cost_before: float | None
+    annual_cost_after: float | None
+    annual_differential: float | None
+    extrapolated_untracked: float | None
     staffing_per_year: float
-    total_annual_pressure: float
+    total_annual_pressure: float | None
     days_per_year: float
-    one_off: dict[str, float]
+    one_off: dict[str, float | int | None]
     age: dict[str, float | int | None]
     by_network: dict[str, dict[str, float | int | None]]
     by_month: dict[str, dict[str, float | int | None]]
-    quarantined: dict[str, int]
+    quarantined: dict[str, int | None]
     rows: dict[str, RowLedger]
-    warnings: dict[str, int]
+    warnings: dict[str, int | None]
 
     def to_dict(self) -> dict:
         """Plain data for JSON: dates as ISO text."""
@@ -173,8 +177,8 @@ def _by_network(people: pd.DataFrame, networks: list[str]) -> dict[str, dict[str
 
 def _by_month(in_window: pd.DataFrame, people: pd.DataFrame) -> dict[str, dict[str, float | int | None]]:
     """Referrals by the month they were received; people and tracking by the month of the index referral."""
-    referral_month = in_window["referral_date"].dt.strftime("%Y-%m")
-    people_month = people["referral_date"].dt.strftime("%Y-%m")
+    referral_month = _month_labels(in_window["referral_date"])
+    people_month = _month_labels(people["referral_date"])
     referrals = referral_month.value_counts()
     by_person = people.groupby(people_month)["tracked"].agg(["size", "sum"])
     result = {}
@@ -188,6 +192,12 @@ def _by_month(in_window: pd.DataFrame, people: pd.DataFrame) -> dict[str, dict[s
             "tracking_coverage": _share(tracked, count),
         }
     return result
+
+
+def _month_labels(days: pd.Series) -> pd.Series:
+    """`YYYY-MM` of each day, formatted once per distinct month."""
+    months = days.dt.to_period("M")
+    return map_distinct(months, lambda distinct: distinct.dt.strftime("%Y-%m"))
 
 
 def _quarantined(*extracts: Extract) -> dict[str, int]:

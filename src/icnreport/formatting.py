@@ -31,6 +31,9 @@ MONTHS_PER_YEAR = 12
 POUNDS_PER_THOUSAND = 1_000  # CS18067's tables are in £'000
 POUNDS_PER_MILLION = 1_000_000
 NOT_APPLICABLE = "n/a"
+#: The Government Statistical Service symbol for a figure withheld to protect confidentiality ("c" for
+#: confidential), written wherever disclosure control has suppressed a figure (held as None).
+SUPPRESSED = "[c]"
 _PERIOD_LABEL = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -89,6 +92,28 @@ def money_m(pounds: float) -> str:
     """Pounds in millions to two decimal places: 1460000 -> "£1.46m", 500000 -> "£0.50m"."""
     millions = _round_half_up(Decimal(str(pounds)) / POUNDS_PER_MILLION, places=2)
     return _signed(f"{abs(millions):,f}m", millions)
+
+
+def count_or_c(n: int | None) -> str:
+    """A count that disclosure control may have suppressed: 1234 -> "1,234", None -> "[c]"."""
+    return SUPPRESSED if n is None else count(n)
+
+
+def percent_or_c(part: int | None, whole: int | None) -> str:
+    """A percentage of counts either of which may be suppressed: suppressed ("[c]") when either is."""
+    if part is None or whole is None:
+        return SUPPRESSED
+    return percent(part, whole)
+
+
+def money_or_c(pounds: float | None) -> str:
+    """Whole pounds, or "[c]" for an amount suppressed with the people it covers."""
+    return SUPPRESSED if pounds is None else money(pounds)
+
+
+def money_k_or_c(pounds: float | None) -> str:
+    """Pounds to the nearest £1k, or "[c]" for an amount suppressed with the people it covers."""
+    return SUPPRESSED if pounds is None else money_k(pounds)
 
 
 def long_date(d: dt.date) -> str:

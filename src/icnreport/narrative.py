@@ -4,13 +4,27 @@ The sections mirror CS18067 section 4 (summary of outputs: coverage, outcomes, c
 (financial implications), with a data-quality section after them. Each is a list of plain-English
 sentences, no Markdown: the notebook decides how they are laid out. Every percentage names its
 denominator in the same sentence (SPEC.md definition 6), and no sentence divides by zero.
+
+The same sentences are written from the exact figures and from the figures after disclosure control, where
+a suppressed count or amount is None: it is written "[c]" (the sentence staying grammatical: "[c] of the
+320 people tracked ..."), a percentage of it is left out, and the data-quality section says what [c] means.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from icnreport import cohort, outcomes
+from icnreport.disclosure import followed_up, suppression_note
 from icnreport.figures import Figures, RowLedger
-from icnreport.formatting import count, long_date, money, money_k, percent, period_span, round_half_up
+from icnreport.formatting import (
+    SUPPRESSED,
+    count_or_c,
+    long_date,
+    money_k,
+    money_or_c,
+    percent_or_c,
+    period_span,
+    round_half_up,
+)
 
 #: Below this many pounds a year an amount is written in whole pounds: "£0k" would say nothing.
 SMALLEST_THOUSAND = 500
@@ -50,9 +64,10 @@ class Narrative:
     data_quality: list[str]
 
 
-def sentences(figures: Figures) -> Narrative:
-    """Every section's sentences for one period's figures."""
-    return Narrative(
+def sentences(figures: Figures, note: str | None = None) -> Narrative:
+    """Every section's sentences for one period's figures. Where a figure is suppressed ("[c]"), the
+    data-quality section opens with ``note`` (by default, what [c] means under the default thresholds)."""
+    narrative = Narrative(
         summary=summary_sentences(figures),
         coverage=coverage_sentences(figures),
         outcomes=outcome_sentences(figures),
@@ -61,32 +76,36 @@ def sentences(figures: Figures) -> Narrative:
         age=age_sentences(figures),
         data_quality=data_quality_sentences(figures),
     )
+    said = [sentence for section in fields(narrative) for sentence in getattr(narrative, section.name)]
+    if not any(SUPPRESSED in sentence for sentence in said):
+        return narrative
+    return replace(narrative, data_quality=[note or suppression_note(), *narrative.data_quality])
 
 
 # Words -----------------------------------------------------------------------------------------------
 
 
-def plural(n: int, singular: str, plural_form: str) -> str:
-    """A count and its noun, agreeing: "1 person", "2 people", "1,234 rows"."""
-    return f"{count(n)} {singular if n == 1 else plural_form}"
+def plural(n: int | None, singular: str, plural_form: str) -> str:
+    """A count and its noun, agreeing: "1 person", "2 people", "1,234 rows", "[c] people"."""
+    return f"{count_or_c(n)} {singular if n == 1 else plural_form}"
 
 
-def people(n: int) -> str:
-    """ "1 person", "2 people"."""
+def people(n: int | None) -> str:
+    """ "1 person", "2 people", "[c] people"."""
     return plural(n, "person", "people")
 
 
-def rows(n: int) -> str:
-    """ "1 row", "2 rows"."""
+def rows(n: int | None) -> str:
+    """ "1 row", "2 rows", "[c] rows"."""
     return plural(n, "row", "rows")
 
 
-def was(n: int) -> str:
-    """The verb agreeing with a count: "1 ... was", "2 ... were"."""
+def was(n: int | None) -> str:
+    """The verb agreeing with a count: "1 ... was", "2 ... were", "[c] ... were"."""
     return "was" if n == 1 else "were"
 
 
-def everyone(n: int, who: str) -> str:
+def everyone(n: int | None, who: str) -> str:
     """A whole group as the subject of a sentence: "The 1 person <who>", "Both people <who>",
     "All 3 people <who>"."""
     if n == 1:
@@ -103,30 +122,35 @@ def and_list(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def share_of(part: int, whole: int, who: str) -> str:
-    """ "31 of the 201 people <who> (15%)": the part, its denominator named, then the percentage."""
+def share_of(part: int | None, whole: int | None, who: str) -> str:
+    """ "31 of the 201 people <who> (15%)": the part, its denominator named, then the percentage, left out
+    when either count is suppressed: "[c] of the 320 people <who>"."""
     of_whole = f"of {people(whole)}" if whole == 1 else f"of the {people(whole)}"
-    return f"{count(part)} {of_whole} {who} ({percent(part, whole)})"
+    return f"{count_or_c(part)} {of_whole} {who}{in_brackets(percent_or_c(part, whole))}"
 
 
-def pounds_a_year(pounds: float) -> str:
-    """An annual amount as CS18067 writes it, "£365k"; under £500 in whole pounds, so it never reads "£0k"."""
-    return money_k(pounds) if abs(pounds) >= SMALLEST_THOUSAND else money(pounds)
+def in_brackets(share: str) -> str:
+    """ " (15%)" after a count, or nothing for a suppressed percentage: "[c]" already stands beside it."""
+    return "" if share == SUPPRESSED else f" ({share})"
 
 
-def change_in_cost(pounds: float) -> str:
-    """ "an increase of £365k a year", "a decrease of £12k a year" or "no change"."""
+def pounds_a_year(pounds: float | None) -> str:
+    """An annual amount as CS18067 writes it, "£365k"; under £500 in whole pounds, so it never reads "£0k";
+    "[c]" when suppressed."""
+    if pounds is None:
+        return SUPPRESSED
+    return money_k(pounds) if abs(pounds) >= SMALLEST_THOUSAND else money_or_c(pounds)
+
+
+def change_in_cost(pounds: float | None) -> str:
+    """ "an increase of £365k a year", "a decrease of £12k a year", "no change" or "a change of [c] a year"."""
+    if pounds is None:
+        return f"a change of {SUPPRESSED} a year"
     if pounds > 0:
         return f"an increase of {pounds_a_year(pounds)} a year"
     if pounds < 0:
         return f"a decrease of {pounds_a_year(-pounds)} a year"
     return "no change"
-
-
-def followed_up(figures: Figures) -> int:
-    """The tracked people whose outcomes and costs are counted: all of them, less any whose follow-up
-    is incomplete (SPEC.md definition 5)."""
-    return figures.tracked - figures.follow_up_incomplete
 
 
 def tracked_people(figures: Figures) -> str:
@@ -156,7 +180,7 @@ def network_names(figures: Figures) -> str:
         return f"the {names[0]} Integrated Care Network"
     if not names:
         return "the Integrated Care Networks"
-    return f"the {count(len(names))} Integrated Care Networks ({and_list(names)})"
+    return f"the {len(names):,} Integrated Care Networks ({and_list(names)})"
 
 
 # Section 4: summary, coverage, outcomes, costs, age ----------------------------------------------------
@@ -173,12 +197,12 @@ def summary_sentences(figures: Figures) -> list[str]:
         f"{share_of(figures.tracked, figures.people, 'referred')} could be tracked in adult social care records.",
     ]
     counted = followed_up(figures)
-    if counted:
+    if counted != 0:
         new = figures.outcomes.get(outcomes.NEW, 0)
         increased = figures.outcomes.get(outcomes.INCREASED, 0)
         result.append(
-            f"Of the {people(counted)} {tracked_people(figures)}, {count(new)} had a new care package "
-            f"after their referral and {count(increased)} had their package increased."
+            f"Of the {people(counted)} {tracked_people(figures)}, {count_or_c(new)} had a new care package "
+            f"after their referral and {count_or_c(increased)} had their package increased."
         )
     result.append(
         f"The estimated total annual pressure on adult social care is {pounds_a_year(figures.total_annual_pressure)}."
@@ -202,18 +226,18 @@ def untracked_sentence(figures: Figures) -> str:
     """Why the people who could not be tracked could not be, by SPEC.md definition 4's reasons."""
     if figures.untracked == 0:
         return "Every person referred could be tracked."
-    reasons = {reason: n for reason, n in figures.untracked_reasons.items() if n}
+    reasons = {reason: n for reason, n in figures.untracked_reasons.items() if n != 0}
     if not reasons:
         return f"{people(figures.untracked).capitalize()} could not be tracked."
     if len(reasons) == 1:
         (reason,) = reasons
         whole = everyone(figures.untracked, "who could not be tracked")
         return f"{whole} {untracked_words(reason, figures.untracked)}."
-    described = [f"{count(n)} {untracked_words(reason, n)}" for reason, n in reasons.items()]
+    described = [f"{count_or_c(n)} {untracked_words(reason, n)}" for reason, n in reasons.items()]
     return f"Of the {people(figures.untracked)} who could not be tracked, {and_list(described)}."
 
 
-def untracked_words(reason: str, n: int) -> str:
+def untracked_words(reason: str, n: int | None) -> str:
     """What an untracked reason says about n people."""
     singular, plural_form = UNTRACKED_WORDS.get(reason, (f"were untracked ({reason})",) * 2)
     return singular if n == 1 else plural_form
@@ -221,10 +245,10 @@ def untracked_words(reason: str, n: int) -> str:
 
 def network_sentence(name: str, network: dict) -> str:
     """One network's tracking coverage."""
-    referred = int(network.get("people") or 0)
+    referred = network.get("people", 0)
     if referred == 0:
         return f"The {name} network referred no one in the period."
-    tracked = int(network.get("tracked") or 0)
+    tracked = network.get("tracked", 0)
     return f"In the {name} network, {share_of(tracked, referred, 'referred')} could be tracked."
 
 
@@ -254,25 +278,24 @@ def outcome_sentences(figures: Figures) -> list[str]:
     ]
 
 
-def care_before_sentences(figures: Figures, counted: int) -> list[str]:
+def care_before_sentences(figures: Figures, counted: int | None) -> list[str]:
     """How many of the counted tracked people were in receipt of care the day before their referral."""
-    before = figures.in_receipt_before
+    before, rest = figures.in_receipt_before, figures.not_in_receipt_before
     who = tracked_people(figures)
-    if before == counted:
+    if rest == 0 or (before is not None and before == counted):
         return [f"{everyone(counted, who)} {was(counted)} already in receipt of care before their referral."]
     if before == 0:
         if counted == 1:
             return [f"The 1 person {who} was not in receipt of care before their referral."]
         return [f"None of the {people(counted)} {who} was in receipt of care before their referral."]
     share = share_of(before, counted, tracked_people(figures))
-    rest = counted - before
     return [
         f"{share} {was(before)} already in receipt of care before their referral; the other "
-        f"{count(rest)} ({percent(rest, counted)}) {was(rest)} not."
+        f"{count_or_c(rest)}{in_brackets(percent_or_c(rest, counted))} {was(rest)} not."
     ]
 
 
-def group_sentences(figures: Figures, group: int, who: str, kinds: tuple[str, ...]) -> list[str]:
+def group_sentences(figures: Figures, group: int | None, who: str, kinds: tuple[str, ...]) -> list[str]:
     """One sentence per outcome of a group (in receipt before, or not), out of that group."""
     if group == 0:
         return []
@@ -283,7 +306,7 @@ def group_sentences(figures: Figures, group: int, who: str, kinds: tuple[str, ..
     return result
 
 
-def no_care_sentence(figures: Figures, counted: int) -> str:
+def no_care_sentence(figures: Figures, counted: int | None) -> str:
     """CS18067 para 4.3.5: the tracked people with no package before or after, out of all counted."""
     none = figures.outcomes.get(outcomes.NONE, 0)
     share = share_of(none, counted, tracked_people(figures))
@@ -300,22 +323,22 @@ def cost_sentences(figures: Figures) -> list[str]:
     days = f"{figures.days_per_year:g}"
     result = [
         f"The care of the {people(counted)} {tracked_people(figures)} cost "
-        f"{money(figures.weekly_cost_before)} a week before their referral and "
-        f"{money(figures.weekly_cost_after)} a week {after_day(figures)}.",
+        f"{money_or_c(figures.weekly_cost_before)} a week before their referral and "
+        f"{money_or_c(figures.weekly_cost_after)} a week {after_day(figures)}.",
         f"Over a year (a week's cost x {days} / 7) that is {pounds_a_year(figures.annual_cost_before)} "
         f"before and {pounds_a_year(figures.annual_cost_after)} after.",
         difference_sentence(figures.annual_differential),
     ]
-    services = int(figures.one_off.get("services", 0))
-    if services:
+    services = figures.one_off.get("services", 0)
+    if services != 0:
         result.append(
             f"{plural(services, 'one-off service', 'one-off services')} costing "
-            f"{money(figures.one_off.get('cost', 0.0))} in all {was(services)} not counted as care packages."
+            f"{money_or_c(figures.one_off.get('cost', 0.0))} in all {was(services)} not counted as care packages."
         )
     return result
 
 
-def difference_sentence(annual_differential: float) -> str:
+def difference_sentence(annual_differential: float | None) -> str:
     """CS18067 para 4.7's differential: annual cost after less annual cost before."""
     if annual_differential == 0:
         return "There is no difference in the annual cost."
@@ -327,18 +350,20 @@ def age_sentences(figures: Figures) -> list[str]:
     if figures.people == 0:
         return [no_one_referred(figures)]
     age = figures.age
-    if age.get("mean") is None:
+    if age.get("known") == 0:
         return [f"No age was recorded for any of the {people(figures.people)} referred."]
+    if age.get("mean") is None:
+        return [f"{share_of(age.get('known'), figures.people, 'referred')} had an age recorded, too few to show."]
     if age.get("known") == 1:
-        result = [f"The only person with a recorded age was {count(int(age['min']))} at referral."]
+        result = [f"The only person with a recorded age was {int(age['min']):,} at referral."]
     else:
         result = [
             f"The average age at referral was {round_half_up(float(age['mean']))}; the youngest person was "
-            f"{count(int(age['min']))} and the oldest {count(int(age['max']))}."
+            f"{int(age['min']):,} and the oldest {int(age['max']):,}."
         ]
-    unknown = int(age.get("unknown") or 0)
-    if unknown:
-        result.append(f"No age was recorded for {count(unknown)} of the {people(figures.people)} referred.")
+    unknown = age.get("unknown", 0)
+    if unknown != 0:
+        result.append(f"No age was recorded for {count_or_c(unknown)} of the {people(figures.people)} referred.")
     return result
 
 
@@ -349,7 +374,7 @@ def financial_sentences(figures: Figures) -> list[str]:
     """CS18067 section 6: the differential, its extrapolation, staffing and the total annual pressure."""
     counted = followed_up(figures)
     result = []
-    if counted:
+    if counted != 0:
         result.append(
             f"The care costs identified for the {people(counted)} {tracked_people(figures)} show "
             f"{change_in_cost(figures.annual_differential)}."
@@ -376,7 +401,7 @@ def extrapolation_sentence(figures: Figures) -> str:
         if figures.untracked == 0:
             return "Every person referred could be tracked, so nothing is extrapolated."
         untracked = f"the {people(figures.untracked)} who could not be tracked"
-        ratio = f"in proportion to the {count(counted)} who could"
+        ratio = f"in proportion to the {count_or_c(counted)} who could"
     else:
         follow_up = f"{figures.follow_up_days}-day follow-up"
         untracked = f"the people who could not be tracked and whose {follow_up} is complete"
@@ -385,8 +410,10 @@ def extrapolation_sentence(figures: Figures) -> str:
     return f"Extrapolating the differential to {untracked}, {ratio}, {effect}."
 
 
-def extrapolated(pounds: float) -> str:
+def extrapolated(pounds: float | None) -> str:
     """What the extrapolation does to the annual cost: "adds £258k a year", "takes £3k a year off"."""
+    if pounds is None:
+        return f"changes the annual cost by {SUPPRESSED} a year"
     if pounds > 0:
         return f"adds {pounds_a_year(pounds)} a year"
     if pounds < 0:
@@ -403,6 +430,8 @@ def total_sentence(figures: Figures) -> str:
         f"The total annual pressure on adult social care is {pounds_a_year(figures.total_annual_pressure)}: "
         f"{and_list(named)}."
     )
+    if figures.total_annual_pressure is None or None in parts:
+        return sentence
     in_thousands = [round_half_up(part / 1_000) for part in parts]
     if sum(in_thousands) != round_half_up(figures.total_annual_pressure / 1_000):
         sentence += " The parts do not add up exactly because each is rounded to the nearest £1k."
@@ -428,25 +457,27 @@ def ledger_sentence(extract: str, ledger: RowLedger) -> str:
     """SPEC.md "nothing is silently dropped": every row read is used, outside the window or set aside."""
     if ledger.read == 0:
         return f"The {extract} had no rows."
-    parts = [f"{count(ledger.used)} used"]
-    if ledger.outside_window:
-        parts.append(f"{count(ledger.outside_window)} outside the reporting window")
-    if ledger.quarantined:
-        parts.append(f"{count(ledger.quarantined)} set aside")
-    if ledger.blank:
-        parts.append(f"{count(ledger.blank)} blank")
-    accounted = ledger.used + ledger.outside_window + ledger.quarantined + ledger.blank
-    if accounted != ledger.read:
-        return f"The {rows(ledger.read)} of the {extract} do not reconcile: {and_list(parts)} make {count(accounted)}."
+    parts = [f"{count_or_c(ledger.used)} used"]
+    if ledger.outside_window != 0:
+        parts.append(f"{count_or_c(ledger.outside_window)} outside the reporting window")
+    if ledger.quarantined != 0:
+        parts.append(f"{count_or_c(ledger.quarantined)} set aside")
+    if ledger.blank != 0:
+        parts.append(f"{count_or_c(ledger.blank)} blank")
+    counts = (ledger.used, ledger.outside_window, ledger.quarantined, ledger.blank)
+    # After disclosure control the rows read are the sum of the rounded parts, so a shown ledger reconciles.
+    if None not in counts and ledger.read is not None and sum(counts) != ledger.read:
+        return f"The {rows(ledger.read)} of the {extract} do not reconcile: {and_list(parts)} make {sum(counts):,}."
     if ledger.read == 1:
         return f"The 1 row of the {extract} is accounted for: {and_list(parts)}."
     whole = "Both rows" if ledger.read == 2 else f"All {rows(ledger.read)}"
     return f"{whole} of the {extract} are accounted for: {and_list(parts)}."
 
 
-def quarantine_sentence(quarantined: dict[str, int]) -> str:
-    """The reasons rows were set aside (both extracts together), most common first."""
-    reasons = sorted(((n, reason) for reason, n in quarantined.items() if n), key=lambda item: (-item[0], item[1]))
+def quarantine_sentence(quarantined: dict[str, int | None]) -> str:
+    """The reasons rows were set aside (both extracts together), most common first; suppressed ones last."""
+    shown = [(n, reason) for reason, n in quarantined.items() if n != 0]
+    reasons = sorted(shown, key=lambda item: (item[0] is None, -(item[0] or 0), item[1]))
     if not reasons:
         return "No rows were set aside."
     listed = [f"{reason} ({rows(n)})" for n, reason in reasons]
@@ -471,17 +502,17 @@ def follow_up_sentence(figures: Figures) -> str:
     )
 
 
-def warning_sentences(warnings: dict[str, int]) -> list[str]:
+def warning_sentences(warnings: dict[str, int | None]) -> list[str]:
     """Notes for an analyst that set no row aside (people without an age are in the age section)."""
     result = []
     invalid = warnings.get("asc_rows_with_invalid_nhs_number", 0)
-    if invalid:
+    if invalid != 0:
         result.append(
             f"{rows(invalid)} of the adult social care extract {'has' if invalid == 1 else 'have'} "
             f"an NHS number that is not valid and {'links' if invalid == 1 else 'link'} to no one."
         )
     several = warnings.get("asc_person_ids_with_several_nhs_numbers", 0)
-    if several:
+    if several != 0:
         ids = plural(several, "adult social care person id", "adult social care person ids")
         result.append(
             f"{ids} {'has' if several == 1 else 'have'} more than one valid NHS number and should be checked."

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from icnreport.columns import ASC_COLUMNS, REFERRAL_COLUMNS, canonical_names
+from icnreport.disclosure import ROUNDING_MULTIPLE, SUPPRESSION_THRESHOLD
 from icnreport.errors import ParamsError
 
 #: CS18067 section 4.7: "Projected Annual Effect" of a weekly cost, GBP 28k a week -> GBP 1,460k a year.
@@ -72,6 +73,22 @@ class ReportParams(_Strict):
     compare_with_cs18067: bool = False
 
 
+class DisclosureParams(_Strict):
+    """Statistical disclosure control of everything under `public/` (disclosure.py): counts from 1 to the
+    threshold are suppressed, other counts rounded to the nearest multiple."""
+
+    suppression_threshold: Annotated[int, Field(ge=0)] = SUPPRESSION_THRESHOLD
+    rounding_multiple: Annotated[int, Field(ge=1)] = ROUNDING_MULTIPLE
+
+    @field_validator("rounding_multiple")
+    @classmethod
+    def _no_count_rounds_to_zero(cls, multiple: int, info: ValidationInfo) -> int:
+        smallest = info.data.get("suppression_threshold", SUPPRESSION_THRESHOLD) + 1
+        if 2 * smallest < multiple:  # the smallest count shown would round down to 0
+            raise ValueError(f"a count of {smallest} would be rounded to 0; use a multiple of at most {2 * smallest}")
+        return multiple
+
+
 class Params(_Strict):
     """One area's report settings."""
 
@@ -84,6 +101,7 @@ class Params(_Strict):
     follow_up_days: Annotated[int, Field(ge=1)] | None = None
     strict: bool = False
     report: ReportParams = Field(default_factory=ReportParams)
+    disclosure: DisclosureParams = Field(default_factory=DisclosureParams)
 
     _source: Path = PrivateAttr(default=Path("params.yaml"))
 

@@ -257,12 +257,14 @@ def _write_appendix(folder: Path, html_text: str, params: Params) -> None:
 
 
 def _write_workbook(params: Params, period: Period, figures, path: Path) -> None:
-    """Every table and chart's data, a sheet each, beside the appendix."""
-    from icnreport.appendix import appendix_tables
+    """Every public table and chart's data, a sheet each, beside the public appendix: made from the figures
+    after disclosure control, like everything under public/."""
+    from icnreport.appendix import appendix_tables, public_figures
     from icnreport.charts import chart_data
     from icnreport.workbook import write_workbook
 
-    write_workbook(path, appendix_tables(params, figures).values(), chart_data(figures))
+    public = public_figures(params, figures)
+    write_workbook(path, appendix_tables(params, public).values(), chart_data(public))
 
 
 def _write_manifest(

@@ -42,7 +42,8 @@ def parse_money(raw: pd.Series) -> pd.Series:
 
 def _parse_money(raw: pd.Series) -> pd.Series:
     text = raw.astype("string").fillna("").str.replace(r"[£, \t\r\n]", "", regex=True)
-    return pd.to_numeric(text.replace("", None), errors="coerce").astype("float64")
+    amounts = pd.to_numeric(text.replace("", None), errors="coerce").astype("float64")
+    return amounts.where(np.isfinite(amounts))  # "inf" and "Infinity" are not amounts
 
 
 def weekly_cost(unit_cost: pd.Series, frequency: pd.Series, planned_units: pd.Series) -> pd.DataFrame:

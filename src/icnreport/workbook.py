@@ -1,5 +1,7 @@
 """The tables workbook beside the appendix: every table and every chart's numbers, a sheet each, with the
-numbers kept as numbers and given Excel formats (percentages, pounds)."""
+numbers kept as numbers and given Excel formats (percentages, pounds). A figure suppressed by disclosure
+control is the text "[c]" in its cell, and a `notes` sheet, first as the Government Statistical Service
+asks of published spreadsheets, says what [c] means."""
 
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,11 +13,19 @@ from icnreport.appendix_tables import COUNT, MONEY, MONEY_K, SHARE, Table
 EXCEL_FORMATS = {COUNT: "#,##0", SHARE: "0%", MONEY: '"£"#,##0', MONEY_K: '"£"#,##0'}
 #: Excel refuses sheet names longer than this.
 SHEET_NAME_LIMIT = 31
+NOTES_SHEET = "notes"
 
 
 def write_workbook(path: Path, tables: Iterable[Table], charts: dict[str, pd.DataFrame]) -> Path:
-    """Write the workbook: a sheet per table (its caption in the first row), then a sheet per chart's data."""
+    """Write the workbook: the notes of the tables (if any) on a `notes` sheet, a sheet per table (its
+    caption in the first row), then a sheet per chart's data."""
+    tables = list(tables)
     with pd.ExcelWriter(path, engine="openpyxl") as workbook:
+        notes = workbook_notes(tables)
+        if notes:
+            frame = pd.DataFrame({"Note": notes}, index=pd.RangeIndex(1, len(notes) + 1, name="Note number"))
+            frame.to_excel(workbook, sheet_name=NOTES_SHEET, startrow=1)
+            workbook.sheets[NOTES_SHEET]["A1"] = "Notes"
         for table in tables:
             table.frame.to_excel(workbook, sheet_name=table.name[:SHEET_NAME_LIMIT], index=False, startrow=1)
             sheet = workbook.sheets[table.name[:SHEET_NAME_LIMIT]]
@@ -26,6 +36,11 @@ def write_workbook(path: Path, tables: Iterable[Table], charts: dict[str, pd.Dat
             data.to_excel(workbook, sheet_name=sheet_name, startrow=1)
             workbook.sheets[sheet_name]["A1"] = f"Data for the chart: {name.replace('_', ' ')}"
     return path
+
+
+def workbook_notes(tables: Iterable[Table]) -> list[str]:
+    """The tables' notes, each once, in the order they first appear."""
+    return list(dict.fromkeys(note for table in tables for note in table.notes))
 
 
 def _format_columns(sheet, table: Table) -> None:
