@@ -5,6 +5,9 @@ from pathlib import Path
 
 #: The kernel's own log stays quiet but for errors (ipykernel warns about local TCP on every start).
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+#: Imported as the kernel starts, before it answers: the import (a second or so) then overlaps the runner's
+#: reading of the extracts instead of delaying the notebook's first cell.
+WARM_UP = ["--IPKernelApp.exec_lines=import icnreport.appendix"]
 KERNEL_NAME = "python3"
 
 
@@ -17,7 +20,7 @@ class EarlyKernel:
 
         self._run_sync = run_sync
         self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        run_sync(self.manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd))
+        run_sync(self.manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS + WARM_UP, cwd=str(cwd))
 
     def shutdown(self) -> None:
         """Stop the kernel (papermill leaves a kernel it did not start running)."""

@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import platform
 import re
 import subprocess
@@ -70,7 +71,7 @@ def run_period(
     """Run one period end to end and swap its folder into place; raise IcnReportError on any fault."""
     params = load_params(params_file)
     _require_cover(params)
-    target = Path(output_root) / area_folder(params.area) / period.label
+    target = Path(output_root).resolve() / area_folder(params.area) / period.label
     run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = staging_folder(target, run_id)
     try:
@@ -132,13 +133,15 @@ def _build(params: Params, period: Period, folder: Path, run_id: str, *, strict:
             executed = executing.result()
     finally:
         kernel.shutdown()
-    with clock("html"):
-        pages = {audience: render_html(executed, params, period, audience) for audience in (PUBLIC, RESTRICTED)}
-    with clock("pdf"):
-        _write_appendices(folder, pages, params)
-    with clock("identifiers"):
-        identifiers = Identifiers.from_extracts(referrals, asc)
-        check_public(public, identifiers)
+    identifiers = Identifiers.from_extracts(referrals, asc)
+    # The restricted appendix is rendered in a forked process on the other core while this one renders the
+    # public appendix and scans it for identifiers.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        restricted_done = pool.submit(_render_appendix, executed, params, period, restricted, RESTRICTED)
+        timings.update(_render_appendix(executed, params, period, public, PUBLIC))
+        with clock("identifiers"):
+            check_public(public, identifiers)
+        restricted_done.result()
     timings["total"] = time.perf_counter() - started
     checks = {"identifiers_not_checked": dict(identifiers.unchecked), "note": identifiers.unchecked_note()}
     _write_manifest(folder / "manifest.json", params, period, run_id, timings, checks)
@@ -201,7 +204,9 @@ def execute_notebook(
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            cwd=str(notebook.parent),
+            # The kernel already runs in the notebook's folder; papermill's cwd would chdir this whole process.
+            cwd=None,
+            request_save_on_cell_execute=False,  # write the notebook once, at the end
             execution_timeout=CELL_TIMEOUT,
             extra_arguments=KERNEL_ARGUMENTS,
             km=kernel_manager,
@@ -237,23 +242,19 @@ def render_html(executed, params: Params, period: Period, audience: str) -> str:
     return notebook_to_html(for_audience(executed, audience), cover)
 
 
-def _write_appendices(folder: Path, pages: dict[str, str], params: Params) -> None:
-    """Each audience's HTML and PDF; the PDFs are laid out at once, one in a forked process on the other core."""
-    import multiprocessing
-
-    (public_html, restricted_html) = (pages[PUBLIC], pages[RESTRICTED])
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        public_pdf = pool.submit(_write_appendix, folder / PUBLIC, public_html, params)
-        _write_appendix(folder / RESTRICTED, restricted_html, params)
-        public_pdf.result()
-
-
-def _write_appendix(folder: Path, html_text: str, params: Params) -> None:
+def _render_appendix(executed, params: Params, period: Period, folder: Path, audience: str) -> dict[str, float]:
+    """One audience's appendix as HTML and PDF; returns how long each took."""
     from icnreport.render import html_to_pdf
 
-    (folder / "appendix.html").write_text(html_text, encoding="utf-8")
-    title = f"{params.report.title} - appendix to report {params.report.reference}"
-    html_to_pdf(html_text, folder / "appendix.pdf", title=title)
+    timings: dict[str, float] = {}
+    clock = _Clock(timings)
+    with clock("html"):
+        html_text = render_html(executed, params, period, audience)
+        (folder / "appendix.html").write_text(html_text, encoding="utf-8")
+    with clock("pdf"):
+        title = f"{params.report.title} - appendix to report {params.report.reference}"
+        html_to_pdf(html_text, folder / "appendix.pdf", title=title)
+    return timings
 
 
 def _write_workbook(params: Params, period: Period, figures, path: Path) -> None:
