@@ -71,7 +71,9 @@ def _read_all(
     frames = [canonical_columns(read_table(path, sheet, expected), columns, mapping, path) for path in paths]
     raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     data = [column.name for column in columns if column.name in raw.columns]
-    blank = np.logical_and.reduce([is_blank(raw[name]).to_numpy() for name in data]) & raw[FAULT].isna().to_numpy()
+    # canonical_columns has trimmed every cell, so an empty cell is exactly "".
+    empty = [(raw[name] == "").to_numpy(dtype=bool, na_value=True) for name in data]
+    blank = np.logical_and.reduce(empty) & raw[FAULT].isna().to_numpy()
     return raw[~blank].reset_index(drop=True), int(blank.sum())
 
 

@@ -10,7 +10,6 @@ import pandas as pd
 
 from icnreport import cohort, outcomes
 from icnreport.costs import cost_summary
-from icnreport.distinct import map_distinct
 from icnreport.errors import PeriodError
 from icnreport.extracts import REASON, Extract
 from icnreport.nhs_number import VALID
@@ -177,16 +176,17 @@ def _by_network(people: pd.DataFrame, networks: list[str]) -> dict[str, dict[str
 
 def _by_month(in_window: pd.DataFrame, people: pd.DataFrame) -> dict[str, dict[str, float | int | None]]:
     """Referrals by the month they were received; people and tracking by the month of the index referral."""
-    referral_month = _month_labels(in_window["referral_date"])
-    people_month = _month_labels(people["referral_date"])
+    referral_month = _months(in_window["referral_date"])
+    people_month = _months(people["referral_date"])
     referrals = referral_month.value_counts()
-    by_person = people.groupby(people_month)["tracked"].agg(["size", "sum"])
+    by_person = people.groupby(people_month.to_numpy())["tracked"].agg(["size", "sum"])
     result = {}
-    for month in sorted(set(referral_month)):
-        count = int(by_person["size"].get(month, 0))
-        tracked = int(by_person["sum"].get(month, 0))
+    for number in sorted(referrals.index):
+        month = f"{number // 100:04d}-{number % 100:02d}"
+        count = int(by_person["size"].get(number, 0))
+        tracked = int(by_person["sum"].get(number, 0))
         result[month] = {
-            "referrals": int(referrals.get(month, 0)),
+            "referrals": int(referrals.get(number, 0)),
             "people": count,
             "tracked": tracked,
             "tracking_coverage": _share(tracked, count),
@@ -194,10 +194,9 @@ def _by_month(in_window: pd.DataFrame, people: pd.DataFrame) -> dict[str, dict[s
     return result
 
 
-def _month_labels(days: pd.Series) -> pd.Series:
-    """`YYYY-MM` of each day, formatted once per distinct month."""
-    months = days.dt.to_period("M")
-    return map_distinct(months, lambda distinct: distinct.dt.strftime("%Y-%m"))
+def _months(days: pd.Series) -> pd.Series:
+    """Each day's month as the number YYYYMM (integer arithmetic; formatting a million dates is slow)."""
+    return (days.dt.year * 100 + days.dt.month).astype("int64")
 
 
 def _quarantined(*extracts: Extract) -> dict[str, int]:

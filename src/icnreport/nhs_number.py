@@ -17,6 +17,7 @@ DIGITS = 10
 VALID = "valid"
 MISSING = "missing"
 INVALID = "invalid"
+STATUSES = [VALID, MISSING, INVALID]
 
 
 def normalise_nhs_number(raw: pd.Series) -> pd.Series:
@@ -34,10 +35,10 @@ def nhs_number_status(raw: pd.Series) -> pd.Series:
 def status_of_normalised(digits: pd.Series, keys: np.ndarray | None = None) -> pd.Series:
     """The status of NHS numbers already normalised by `normalise_nhs_number` (and their keys, if known)."""
     keys = nhs_number_keys(digits) if keys is None else keys
-    status = np.full(len(digits), INVALID, dtype=object)
-    status[(digits == "").to_numpy(dtype=bool)] = MISSING
-    status[keys != NOT_VALID] = VALID
-    return pd.Series(status, index=digits.index, dtype="category")
+    codes = np.full(len(digits), STATUSES.index(INVALID), dtype=np.int8)
+    codes[(digits == "").to_numpy(dtype=bool, na_value=True)] = STATUSES.index(MISSING)
+    codes[keys != NOT_VALID] = STATUSES.index(VALID)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=STATUSES), index=digits.index)
 
 
 def passes_modulus_11(digits: pd.Series) -> pd.Series:
