@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PERIOD ?= 2017-06
 PARAMS ?= params/demo.yaml
 
-.PHONY: report figures lab test lint format synth clean
+.PHONY: report figures lab test lint format synth bench clean
 
 $(BIN)/icnreport: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ format: $(BIN)/icnreport
 ## Regenerate the committed synthetic demo extract.
 synth: $(BIN)/icnreport
 	$(BIN)/icnreport synth --out data/demo
+
+## The benchmark (figures at 10k, 100k and 1M people, the demo run, the plain tool chain, a backfill);
+## writes benchmarks/RESULTS.md. Run it on a quiet machine. BENCH_ARGS=--quick for a smoke test.
+bench: $(BIN)/icnreport
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,853 @@
+"""The icnreport benchmark: `make bench`, or `.venv/bin/python benchmarks/run.py [--quick]`.
+
+Measures, on this machine, and writes benchmarks/RESULTS.md (every figure in it comes from this run):
+
+1. figures from synthetic extracts of each size, CSV and Parquet: reading the extracts, computing the figures
+   and both together, each in a fresh process (benchmarks/phase.py) so its peak memory can be measured, and
+   the `icnreport figures` command's wall time;
+2. the demo's `icnreport run` (params/demo.yaml, 2017-06), phase by phase from its manifest;
+3. the plain tool chain for the same period: papermill, `jupyter nbconvert`, `weasyprint`;
+4. a 12-month backfill (`icnreport run --from 2016-10 --to 2017-09`);
+5. the import cost of the scheduled path, and whether JupyterLab or the classic notebook is loaded on it;
+6. how the figures' time grows with the number of people;
+
+then compares them with the targets. Synthetic extracts are made once per size under benchmarks/.data/.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import yaml
+
+from icnreport.params import load_params
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+DATA_DIR = BENCH_DIR / ".data"
+PHASE_SCRIPT = BENCH_DIR / "phase.py"
+DEMO_PARAMS = REPO / "params" / "demo.yaml"
+NOTEBOOK = REPO / "notebooks" / "appendix.ipynb"
+#: The virtual environment's scripts (icnreport, papermill, jupyter, weasyprint) sit beside its python.
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+
+DEMO_PERIOD = "2017-06"
+BACKFILL_FROM, BACKFILL_TO = "2016-10", "2017-09"
+MANIFEST_PHASES = ("read", "figures", "execute", "tables", "html", "pdf", "identifiers", "total")
+PACKAGES = ("icnreport", "pandas", "numpy", "pyarrow", "papermill", "nbconvert", "weasyprint")
+JUPYTER_UIS = ("jupyterlab", "notebook")
+READY_MARKER = ".ready"
+CSV_PARAMS, PARQUET_PARAMS = "params_csv.yaml", "params_parquet.yaml"
+FORMATS = ("CSV", "Parquet")
+
+#: Targets. Memory in decimal units: 1 GB = 10^9 bytes.
+TARGET_PEOPLE = 1_000_000
+GROWTH_FROM, GROWTH_TO = 100_000, 1_000_000
+TARGET_FIGURES_SECONDS = 5.0
+TARGET_FIGURES_PEAK_BYTES = 3e9
+TARGET_DEMO_SECONDS = 4.0
+TARGET_DEMO_SPEEDUP = 2.0
+TARGET_BACKFILL_SECONDS = 25.0
+#: A busy machine distorts timings: warn when the 1-minute load average exceeds this share of the cores.
+BUSY_LOAD_SHARE = 0.5
+
+
+class BenchError(Exception):
+    """A command the benchmark runs failed."""
+
+
+# --- running and timing -------------------------------------------------------------------------------------
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def timed(command: list, *, cwd: Path = REPO) -> tuple[float, subprocess.CompletedProcess]:
+    """Run a command; its wall time (seconds) and result. A non-zero exit is a BenchError."""
+    command = [str(part) for part in command]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=child_env(), capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise BenchError(f"`{shlex.join(command)}` exited with status {done.returncode}: {tail(done.stderr)}")
+    return seconds, done
+
+
+def tail(text: str, lines: int = 3) -> str:
+    kept = [line.strip() for line in text.strip().splitlines() if line.strip()][-lines:]
+    return " / ".join(kept) or "(no output on standard error)"
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+# --- formatting ---------------------------------------------------------------------------------------------
+
+
+def secs(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
+
+
+def spread(stats: dict | None) -> str:
+    """A median, with the range when there was more than one run."""
+    if not stats:
+        return "–"
+    if stats["n"] == 1:
+        return secs(stats["median"])
+    return f"{secs(stats['median'])} ({stats['min']:.2f}–{stats['max']:.2f})"
+
+
+def memory(kib: int | None) -> str:
+    if kib is None:
+        return "–"
+    size = kib * 1024
+    return f"{size / 1e9:.2f} GB" if size >= 1e9 else f"{size / 1e6:,.0f} MB"
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
+
+
+def table(headings: list[str], rows: list[list]) -> list[str]:
+    lines = ["| " + " | ".join(headings) + " |", "|" + "|".join(" --- " for _ in headings) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+# --- 1. the synthetic extracts ------------------------------------------------------------------------------
+
+
+def prepare_extract(people: int) -> Path:
+    """benchmarks/.data/<people>/: the synthetic CSV extract, its Parquet copy, and params for both."""
+    folder = DATA_DIR / str(people)
+    if (folder / READY_MARKER).is_file():
+        say(f"  extract of {people:,} people: already in {folder.relative_to(REPO)}")
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    say(f"  extract of {people:,} people: generating into {folder.relative_to(REPO)} ...")
+    seconds, _ = timed([BIN / "icnreport", "synth", "--people", people, "--seed", 1, "--out", folder])
+    base = yaml.safe_load((folder / "params.yaml").read_text(encoding="utf-8"))
+    base["report"] = {"committee": "Benchmark committee", "reference": f"BENCH-{people}"}
+    write_yaml(folder / CSV_PARAMS, base)
+    params = load_params(folder / CSV_PARAMS)
+    parquet = folder / "parquet"
+    parquet.mkdir()
+    skipped = 0
+    for path in [*params.referral_files(), *params.asc_files()]:
+        skipped += csv_to_parquet(path, parquet / f"{path.stem}.parquet")
+    referrals = Path(base["data"]["referrals"])
+    asc = [base["data"]["asc"]] if isinstance(base["data"]["asc"], str) else base["data"]["asc"]
+    base["data"]["referrals"] = f"parquet/{referrals.stem}.parquet"
+    parquet_asc = [f"parquet/{Path(entry).stem}.parquet" for entry in asc]
+    base["data"]["asc"] = parquet_asc[0] if isinstance(base["data"]["asc"], str) else parquet_asc
+    write_yaml(folder / PARQUET_PARAMS, base)
+    (folder / "parquet.json").write_text(json.dumps({"rows_not_copied": skipped}), encoding="utf-8")
+    (folder / READY_MARKER).write_text(f"synth {seconds:.1f} s\n", encoding="utf-8")
+    say(f"    done ({seconds:.1f} s to synthesise; Parquet copy written)")
+    return folder
+
+
+def write_yaml(path: Path, data: dict) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def csv_to_parquet(source: Path, target: Path) -> int:
+    """Copy one CSV to Parquet, every column as text (blank cells as ''); the number of rows that could not
+    be split into the heading row's columns (left out of the copy)."""
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        names = next(csv.reader(handle))
+    skipped = 0
+
+    def skip(_row) -> str:
+        nonlocal skipped
+        skipped += 1
+        return "skip"
+
+    table = pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(encoding="utf8"),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=skip),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    )
+    pq.write_table(table, target)
+    return skipped
+
+
+def total_size(folder: Path, pattern: str) -> int:
+    return sum(path.stat().st_size for path in folder.glob(pattern))
+
+
+# --- 2. figures from the extracts ---------------------------------------------------------------------------
+
+
+def phase(params: Path, period: str, which: str) -> dict:
+    _, done = timed([PYTHON, PHASE_SCRIPT, "--params", params, "--period", period, "--phase", which])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_size(people: int, repeats: int, period: str) -> dict:
+    folder = prepare_extract(people)
+    params = {"CSV": folder / CSV_PARAMS, "Parquet": folder / PARQUET_PARAMS}
+    runs: dict[str, dict[str, list[dict]]] = {name: {"read": [], "figures": []} for name in FORMATS}
+    for repeat in range(repeats):
+        for name in FORMATS:  # interleaved, so a change in the machine's load falls on both formats alike
+            for which in ("read", "figures"):
+                runs[name][which].append(phase(params[name], period, which))
+        say(
+            f"    {people:,} people, repeat {repeat + 1}/{repeats}: "
+            + ", ".join(
+                f"{name} read {runs[name]['read'][-1]['read_s']:.2f} s, figures end to end "
+                f"{runs[name]['figures'][-1]['read_s'] + runs[name]['figures'][-1]['compute_s']:.2f} s"
+                for name in FORMATS
+            )
+        )
+    command = []
+    for _ in range(repeats):
+        seconds, _ = timed([BIN / "icnreport", "figures", "--params", params["CSV"], "--period", period])
+        command.append(seconds)
+    result: dict = {"people": people, "folder": str(folder.relative_to(REPO)), "formats": {}}
+    hashes = set()
+    for name in FORMATS:
+        reads, figures = runs[name]["read"], runs[name]["figures"]
+        hashes.update(run["figures_sha256"] for run in figures)
+        result["formats"][name] = {
+            "read": summary([run["read_s"] for run in reads]),
+            "read_peak_kib": max(run["peak_rss_kib"] for run in reads),
+            "import_peak_kib": max(run["peak_after_import_kib"] for run in reads),
+            "compute": summary([run["compute_s"] for run in figures]),
+            "end_to_end": summary([run["read_s"] + run["compute_s"] for run in figures]),
+            "end_to_end_peak_kib": max(run["peak_rss_kib"] for run in figures),
+            "rows": figures[-1]["rows"],
+            "people": figures[-1]["people"],
+            "tracked": figures[-1]["tracked"],
+        }
+    result["formats"]["CSV"]["command"] = summary(command)
+    result["formats"]["CSV"]["bytes"] = total_size(folder, "*.csv")
+    result["formats"]["Parquet"]["bytes"] = total_size(folder / "parquet", "*.parquet")
+    result["same_figures"] = len(hashes) == 1
+    result["rows_not_copied"] = json.loads((folder / "parquet.json").read_text(encoding="utf-8"))["rows_not_copied"]
+    return result
+
+
+# --- 3-5. the demo run, the plain chain, the backfill -------------------------------------------------------
+
+
+def bench_demo(tmp: Path, repeats: int) -> dict:
+    walls, phases = [], {name: [] for name in MANIFEST_PHASES}
+    for repeat in range(repeats):
+        out = tmp / f"demo-{repeat}"
+        seconds, _ = timed(
+            [BIN / "icnreport", "run", "--params", DEMO_PARAMS, "--period", DEMO_PERIOD, "--output-dir", out]
+        )
+        manifests = sorted(out.glob(f"*/{DEMO_PERIOD}/manifest.json"))
+        if len(manifests) != 1:
+            raise BenchError(f"expected one manifest.json under {out}, found {len(manifests)}")
+        timings = json.loads(manifests[0].read_text(encoding="utf-8"))["timings_seconds"]
+        walls.append(seconds)
+        for name in MANIFEST_PHASES:
+            if name in timings:
+                phases[name].append(timings[name])
+        say(
+            f"    icnreport run, repeat {repeat + 1}/{repeats}: {seconds:.2f} s wall, "
+            f"{timings.get('total', 0):.2f} s total in the manifest"
+        )
+    return {
+        "wall": summary(walls),
+        "phases": {name: summary(values) for name, values in phases.items() if values},
+        "missing_phases": [name for name, values in phases.items() if not values],
+    }
+
+
+def bench_plain_chain(tmp: Path, repeats: int) -> dict:
+    steps: dict[str, list[float]] = {"papermill": [], "nbconvert": [], "weasyprint": []}
+    totals = []
+    for repeat in range(repeats):
+        out = tmp / f"plain-{repeat}"
+        out.mkdir()
+        notebook, page, pdf = out / "appendix.ipynb", out / "appendix.html", out / "appendix.pdf"
+        papermill, _ = timed(
+            [
+                BIN / "papermill",
+                NOTEBOOK,
+                notebook,
+                "-p",
+                "params_file",
+                DEMO_PARAMS.resolve(),
+                "-p",
+                "period",
+                DEMO_PERIOD,
+                "-p",
+                "figures_json",
+                "",
+                "-p",
+                "audiences",
+                "restricted",
+            ]
+        )
+        nbconvert, _ = timed([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", notebook])
+        weasyprint, _ = timed([BIN / "weasyprint", page, pdf])
+        if not pdf.is_file():
+            raise BenchError(f"weasyprint made no {pdf}")
+        for name, seconds in (("papermill", papermill), ("nbconvert", nbconvert), ("weasyprint", weasyprint)):
+            steps[name].append(seconds)
+        totals.append(papermill + nbconvert + weasyprint)
+        say(f"    plain chain, repeat {repeat + 1}/{repeats}: {totals[-1]:.2f} s")
+    return {"steps": {name: summary(values) for name, values in steps.items()}, "total": summary(totals)}
+
+
+def bench_backfill(tmp: Path, repeats: int) -> dict:
+    walls, months = [], []
+    labels = month_labels(BACKFILL_FROM, BACKFILL_TO)
+    expected = len(labels)
+    for repeat in range(repeats):
+        out = tmp / f"backfill-{repeat}"
+        seconds, _ = timed(
+            [
+                BIN / "icnreport",
+                "run",
+                "--params",
+                DEMO_PARAMS,
+                "--from",
+                BACKFILL_FROM,
+                "--to",
+                BACKFILL_TO,
+                "--output-dir",
+                out,
+            ]
+        )
+        walls.append(seconds)
+        # a period's folder is a link to a hidden build folder: count the periods' own names, not every folder
+        months.append(sum(1 for label in labels if any(out.glob(f"*/{label}/public/appendix.pdf"))))
+        say(f"    backfill, repeat {repeat + 1}/{repeats}: {seconds:.2f} s, {months[-1]} of {expected} appendices")
+    return {"wall": summary(walls), "appendices": min(months), "months": expected}
+
+
+def month_labels(first: str, last: str) -> list[str]:
+    """`YYYY-MM` of each month from first to last, both included."""
+    year, month = map(int, first.split("-"))
+    end = tuple(map(int, last.split("-")))
+    labels = []
+    while (year, month) <= end:
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return labels
+
+
+# --- 6. import cost -----------------------------------------------------------------------------------------
+
+LOADED_CHECK = """
+import importlib.util, json, sys
+{imports}
+names = {names!r}
+loaded = sorted(m for m in sys.modules if any(m == n or m.startswith(n + ".") for n in names))
+installed = [n for n in names if importlib.util.find_spec(n) is not None]
+print(json.dumps({{"loaded": loaded, "installed": installed}}))
+"""
+
+RUN_IN_PROCESS = """
+import contextlib, io
+from icnreport.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    status = main(["run", "--params", {params!r}, "--period", {period!r}, "--output-dir", {out!r}])
+if status:
+    raise SystemExit(status)
+"""
+
+
+def bench_imports(tmp: Path, repeats: int) -> dict:
+    scheduled, bare = [], []
+    for _ in range(repeats):
+        bare.append(timed([PYTHON, "-c", "pass"])[0])
+        scheduled.append(timed([PYTHON, "-c", "import icnreport.cli, icnreport.runner"])[0])
+    after_import = loaded_check("import icnreport.runner, icnreport.appendix")
+    after_run = loaded_check(
+        RUN_IN_PROCESS.format(params=str(DEMO_PARAMS), period=DEMO_PERIOD, out=str(tmp / "inproc"))
+    )
+    return {
+        "import": summary(scheduled),
+        "bare": summary(bare),
+        "after_import": after_import,
+        "after_run": after_run,
+    }
+
+
+def loaded_check(imports: str) -> dict:
+    _, done = timed([PYTHON, "-c", LOADED_CHECK.format(imports=imports, names=JUPYTER_UIS)])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the machine --------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    try:
+        cores = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        cores = str(os.cpu_count())
+    info = {"cores (nproc)": cores, "CPU": proc_field("/proc/cpuinfo", "model name"), "memory": "unknown"}
+    total = proc_field("/proc/meminfo", "MemTotal")
+    if total and total.endswith("kB"):
+        info["memory"] = f"{int(total.split()[0]) * 1024 / 1e9:.1f} GB (MemTotal {total})"
+    info["OS"] = platform.platform()
+    info["Python"] = f"{platform.python_version()} ({sys.executable})"
+    for package in PACKAGES:
+        try:
+            info[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            info[package] = "not installed"
+    return info
+
+
+def proc_field(path: str, name: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                if key.strip() == name:
+                    return value.strip()
+    except OSError:
+        pass
+    return None
+
+
+def git_state() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return f"{commit}{' with uncommitted changes to tracked files' if dirty else ''}"
+
+
+# --- the report ---------------------------------------------------------------------------------------------
+
+
+def verdict(met: bool | None, value: str) -> tuple[str, str]:
+    return ("not measured" if met is None else "met" if met else "not met"), value
+
+
+def targets(results: dict, sizes: list[int]) -> list[list[str]]:
+    rows = []
+    sized = {entry["people"]: entry for entry in results.get("sizes", []) if "error" not in entry}
+
+    csv_1m = sized.get(TARGET_PEOPLE, {}).get("formats", {}).get("CSV")
+    if csv_1m:
+        seconds, peak = csv_1m["end_to_end"]["median"], csv_1m["end_to_end_peak_kib"]
+        rows.append(["Figures for 1M people (CSV) < 5 s", *verdict(seconds < TARGET_FIGURES_SECONDS, secs(seconds))])
+        rows.append(
+            ["Figures for 1M people (CSV) < 3 GB peak", *verdict(peak * 1024 < TARGET_FIGURES_PEAK_BYTES, memory(peak))]
+        )
+    else:
+        why = f"size {TARGET_PEOPLE:,} not run" if TARGET_PEOPLE not in sizes else "size failed"
+        rows.append(["Figures for 1M people (CSV) < 5 s", *verdict(None, why)])
+        rows.append(["Figures for 1M people (CSV) < 3 GB peak", *verdict(None, why)])
+
+    if sized:
+        largest = sized[max(sized)]
+        csv_s = largest["formats"]["CSV"]["end_to_end"]["median"]
+        parquet_s = largest["formats"]["Parquet"]["end_to_end"]["median"]
+        value = f"at {largest['people']:,} people: Parquet {secs(parquet_s)}, CSV {secs(csv_s)} (figures end to end)"
+        rows.append(["Parquet faster than CSV (largest size run)", *verdict(parquet_s < csv_s, value)])
+    else:
+        rows.append(["Parquet faster than CSV (largest size run)", *verdict(None, "no size measured")])
+
+    growth = growth_ratio(sized, GROWTH_FROM, GROWTH_TO)
+    linear = GROWTH_TO / GROWTH_FROM
+    if growth is None:
+        rows.append(
+            [
+                f"Growth 100k -> 1M no worse than linear (ratio <= {linear:g})",
+                *verdict(None, "needs sizes 100,000 and 1,000,000"),
+            ]
+        )
+    else:
+        rows.append(
+            [
+                f"Growth 100k -> 1M no worse than linear (ratio <= {linear:g})",
+                *verdict(growth <= linear, f"{growth:.2f}"),
+            ]
+        )
+
+    demo, plain = results.get("demo", {}), results.get("plain", {})
+    if "wall" in demo:
+        wall = demo["wall"]["median"]
+        total = demo["phases"].get("total", {}).get("median")
+        value = f"{secs(wall)} wall ({secs(total)} run total in the manifest)"
+        rows.append(["Demo end to end (execute + HTML + PDF) < 4 s", *verdict(wall < TARGET_DEMO_SECONDS, value)])
+    else:
+        rows.append(["Demo end to end (execute + HTML + PDF) < 4 s", *verdict(None, demo.get("error", "not run"))])
+    if "wall" in demo and "total" in plain:
+        ratio = plain["total"]["median"] / demo["wall"]["median"]
+        plain_s, run_s = secs(plain["total"]["median"]), secs(demo["wall"]["median"])
+        value = f"{ratio:.2f}x (plain chain {plain_s} / icnreport run {run_s}, wall)"
+        rows.append(["Demo >= 2x faster than the plain chain", *verdict(ratio >= TARGET_DEMO_SPEEDUP, value)])
+    else:
+        rows.append(
+            [
+                "Demo >= 2x faster than the plain chain",
+                *verdict(None, plain.get("error") or demo.get("error") or "not run"),
+            ]
+        )
+
+    backfill = results.get("backfill", {})
+    if "wall" in backfill:
+        seconds = backfill["wall"]["median"]
+        complete = backfill["appendices"] == backfill["months"]
+        value = f"{secs(seconds)}, {backfill['appendices']} of {backfill['months']} appendices made"
+        rows.append(["12-month backfill < 25 s", *verdict(seconds < TARGET_BACKFILL_SECONDS and complete, value)])
+    else:
+        rows.append(["12-month backfill < 25 s", *verdict(None, backfill.get("error", "not run"))])
+
+    imports = results.get("imports", {})
+    if "after_import" in imports:
+        loaded = sorted(set(imports["after_import"]["loaded"]) | set(imports["after_run"]["loaded"]))
+        installed = imports["after_import"]["installed"]
+        value = "loaded: " + ", ".join(loaded) if loaded else "none loaded"
+        value += f" ({', '.join(installed)} installed)" if installed else " (neither is installed in this environment)"
+        rows.append(["No JupyterLab (or classic notebook) on the scheduled path", *verdict(not loaded, value)])
+    else:
+        rows.append(
+            [
+                "No JupyterLab (or classic notebook) on the scheduled path",
+                *verdict(None, imports.get("error", "not run")),
+            ]
+        )
+    return rows
+
+
+def growth_ratio(sized: dict, small: int, large: int) -> float | None:
+    if small not in sized or large not in sized:
+        return None
+    return (
+        sized[large]["formats"]["CSV"]["end_to_end"]["median"] / sized[small]["formats"]["CSV"]["end_to_end"]["median"]
+    )
+
+
+def report(results: dict, args: argparse.Namespace, command: str) -> str:
+    lines = ["# icnreport benchmark results", ""]
+    lines += [
+        f"- Date: {results['started']} (took {results['elapsed']:.0f} s)",
+        f"- Command: `{command}`",
+        f"- Code: git commit {results['git']}",
+        f"- Runs: median of {args.repeats} run(s) per measurement (range in brackets when more than one); "
+        f"scale extracts for period {args.period}, seed 1",
+        f"- Load average (1 min) at start / end: {results['load'][0]:.2f} / {results['load'][1]:.2f} "
+        f"on {results['machine']['cores (nproc)']} cores",
+    ]
+    if results["busy"]:
+        lines += [
+            "",
+            "**The machine was busy while this ran (load average above half its cores): the timings are "
+            "distorted and should not be compared with the targets. Rerun on a quiet machine.**",
+        ]
+    lines += ["", "## Machine", ""]
+    lines += table(["", ""], [[key, value] for key, value in results["machine"].items()])
+
+    lines += ["", "## Targets", ""]
+    lines += table(["target", "status", "measured"], targets(results, results["sizes_asked"]))
+
+    lines += ["", "## 1. Figures from synthetic extracts", ""]
+    lines += [
+        "Each measurement is a fresh Python process (benchmarks/phase.py) that times its own work with "
+        "`time.perf_counter()` (imports excluded) and reports its peak resident memory (`ru_maxrss`). "
+        "*Read*: `read_referrals` + `read_asc`, in a process that only reads. *Compute*: `compute_figures` on the "
+        "extracts just read, in a second process that reads and then computes; *figures end to end* is that "
+        "process's read + compute, and its peak memory. `icnreport figures` is the whole command's wall time "
+        "(interpreter start, imports, params, read, compute, JSON).",
+        "",
+    ]
+    rows = []
+    for entry in results.get("sizes", []):
+        if "error" in entry:
+            rows.append([f"{entry['people']:,}", "–", f"failed: {entry['error']}", *["–"] * 7])
+            continue
+        for name in FORMATS:
+            data = entry["formats"][name]
+            rows.append(
+                [
+                    f"{entry['people']:,}",
+                    name,
+                    f"{data['rows']['referrals']:,} / {data['rows']['asc']:,}",
+                    megabytes(data["bytes"]),
+                    spread(data["read"]),
+                    memory(data["read_peak_kib"]),
+                    spread(data["compute"]),
+                    spread(data["end_to_end"]),
+                    memory(data["end_to_end_peak_kib"]),
+                    spread(data.get("command")) if "command" in data else "–",
+                ]
+            )
+    lines += table(
+        [
+            "people",
+            "format",
+            "rows (referrals / CLD)",
+            "files",
+            "read",
+            "read peak RSS",
+            "compute",
+            "figures end to end",
+            "end-to-end peak RSS",
+            "`icnreport figures` wall",
+        ],
+        rows,
+    )
+    notes = []
+    for entry in results.get("sizes", []):
+        if "error" in entry:
+            continue
+        base = entry["formats"]["CSV"]["import_peak_kib"]
+        notes.append(
+            f"- {entry['people']:,} people: {entry['formats']['CSV']['people']:,} people in the period, "
+            f"{entry['formats']['CSV']['tracked']:,} tracked; CSV and Parquet give "
+            f"{'identical' if entry['same_figures'] else 'DIFFERENT'} figures JSON; "
+            f"a process holds {memory(base)} after its imports, before reading"
+            + (
+                f"; {entry['rows_not_copied']} malformed CSV rows were left out of the Parquet copy"
+                if entry["rows_not_copied"]
+                else ""
+            )
+            + f". Data in `{entry['folder']}/`."
+        )
+    lines += ["", *notes]
+
+    lines += ["", "## 2. Demo: `icnreport run` (params/demo.yaml, " + DEMO_PERIOD + ")", ""]
+    demo = results.get("demo", {})
+    if "error" in demo:
+        lines += [f"Failed: {demo['error']}"]
+    else:
+        rows = [[name, spread(demo["phases"][name])] for name in MANIFEST_PHASES if name in demo["phases"]]
+        rows.append(["wall time of the whole command", spread(demo["wall"])])
+        lines += table(["phase (manifest `timings_seconds`)", "median"], rows)
+        lines += [
+            "",
+            "`execute` runs alongside `tables` (and the renderers' imports), so the phases add up to more "
+            "than `total`; the wall time adds interpreter start and imports to `total`.",
+        ]
+        if demo["missing_phases"]:
+            lines += [f"Phases not in the manifest: {', '.join(demo['missing_phases'])}."]
+
+    lines += ["", "## 3. The plain tool chain for one period", ""]
+    plain = results.get("plain", {})
+    lines += [
+        "What a user would otherwise run: `papermill notebooks/appendix.ipynb OUT.ipynb -p params_file <demo params> "
+        f'-p period {DEMO_PERIOD} -p figures_json "" -p audiences restricted`, then '
+        "`jupyter nbconvert --to html --no-input OUT.ipynb`, then `weasyprint OUT.html OUT.pdf` (the venv's "
+        "commands, each timed as a whole command).",
+        "",
+    ]
+    if "error" in plain:
+        lines += [f"Failed: {plain['error']}"]
+    else:
+        rows = [[name, spread(stats)] for name, stats in plain["steps"].items()]
+        rows.append(["total", spread(plain["total"])])
+        if "wall" in demo:
+            rows.append(
+                [
+                    "ratio plain chain / `icnreport run` (wall)",
+                    f"{plain['total']['median'] / demo['wall']['median']:.2f}",
+                ]
+            )
+            if "total" in demo["phases"]:
+                rows.append(
+                    [
+                        "ratio plain chain / `icnreport run` (manifest total)",
+                        f"{plain['total']['median'] / demo['phases']['total']['median']:.2f}",
+                    ]
+                )
+        lines += table(["step", "median"], rows)
+        lines += [
+            "",
+            "`icnreport run` does more than the plain chain: it writes two audiences (public and restricted "
+            "HTML and PDF), the tables workbook, the quarantine listings and the manifest, and checks the public "
+            "files for identifiers; the plain chain makes one restricted HTML and PDF.",
+        ]
+
+    lines += ["", f"## 4. Backfill: 12 months ({BACKFILL_FROM} to {BACKFILL_TO})", ""]
+    backfill = results.get("backfill", {})
+    if "error" in backfill:
+        lines += [f"Failed: {backfill['error']}"]
+    else:
+        lines += table(
+            ["measure", "value"],
+            [
+                [
+                    "wall time of `icnreport run --from " + BACKFILL_FROM + " --to " + BACKFILL_TO + "`",
+                    spread(backfill["wall"]),
+                ],
+                ["appendices made (fewest over the runs)", f"{backfill['appendices']} of {backfill['months']}"],
+                ["months run at once (`--jobs`, default: cores)", results["machine"]["cores (nproc)"]],
+            ],
+        )
+
+    lines += ["", "## 5. Import cost of the scheduled path", ""]
+    imports = results.get("imports", {})
+    if "error" in imports:
+        lines += [f"Failed: {imports['error']}"]
+    else:
+        lines += table(
+            ["measure", "value"],
+            [
+                ['`python -c "import icnreport.cli, icnreport.runner"` wall', spread(imports["import"])],
+                ["`python -c pass` wall (interpreter start, for reference)", spread(imports["bare"])],
+                [
+                    "`jupyterlab` / `notebook` in `sys.modules` after `import icnreport.runner, icnreport.appendix`",
+                    ", ".join(imports["after_import"]["loaded"]) or "neither",
+                ],
+                [
+                    "... after a whole `icnreport run` of the demo in the same process",
+                    ", ".join(imports["after_run"]["loaded"]) or "neither",
+                ],
+                ["installed in this environment", ", ".join(imports["after_import"]["installed"]) or "neither"],
+            ],
+        )
+
+    lines += ["", "## 6. Growth of figures end to end (CSV)", ""]
+    sized = {entry["people"]: entry for entry in results.get("sizes", []) if "error" not in entry}
+    ordered = sorted(sized)
+    if len(ordered) < 2:
+        lines += [
+            "Needs at least two sizes; this run measured "
+            + (", ".join(f"{n:,}" for n in ordered) or "none")
+            + f". The target compares {GROWTH_TO:,} with {GROWTH_FROM:,} people."
+        ]
+    else:
+        rows = []
+        for small, large in zip(ordered, ordered[1:], strict=False):
+            ratio = growth_ratio(sized, small, large)
+            rows.append([f"{small:,} -> {large:,}", f"{ratio:.2f}", f"{large / small:g}"])
+        lines += table(["sizes", "time ratio", "linear would be"], rows)
+
+    lines += [
+        "",
+        "## Notes",
+        "",
+        "- Everything above was measured by this run of benchmarks/run.py; nothing is copied in by hand.",
+        "- Timings depend on the machine and on whatever else it is doing: other load distorts them.",
+        "- Peak RSS is the process's high-water mark (`ru_maxrss`), so it includes the interpreter and the "
+        "imported libraries.",
+        '- "Demo end to end" is judged on the wall time of the `icnreport run` command (what a user or '
+        "scheduler waits for), which is stricter than the manifest's `total`.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- main ---------------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark icnreport and write benchmarks/RESULTS.md.")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="people per synthetic extract, comma separated")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement; the median is reported")
+    parser.add_argument("--quick", action="store_true", help="a smoke test: size 10000 only, 1 repeat")
+    parser.add_argument("--out", type=Path, default=BENCH_DIR / "RESULTS.md", help="the results file to write")
+    parser.add_argument("--period", default=DEMO_PERIOD, help="the period of the scale extracts' figures")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.repeats = "10000", 1
+    try:
+        args.size_list = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
+    except ValueError:
+        parser.error(f"--sizes: expected whole numbers separated by commas, not {args.sizes!r}")
+    if not args.size_list or min(args.size_list) < 1:
+        parser.error("--sizes: at least one size, each at least 1")
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    command = shlex.join([os.path.relpath(sys.executable, Path.cwd()), *sys.argv]) if argv is None else shlex.join(argv)
+    started = time.perf_counter()
+    results: dict = {
+        "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "git": git_state(),
+        "sizes_asked": args.size_list,
+        "sizes": [],
+    }
+    load_start = os.getloadavg()[0]
+    say(f"icnreport benchmark: sizes {', '.join(f'{n:,}' for n in args.size_list)}; {args.repeats} repeat(s)")
+    say(f"load average {load_start:.2f} on {results['machine']['cores (nproc)']} cores")
+    failures = 0
+
+    say("1. figures from synthetic extracts")
+    for people in args.size_list:
+        try:
+            results["sizes"].append(bench_size(people, args.repeats, args.period))
+        except BenchError as error:
+            failures += 1
+            say(f"    failed: {error}")
+            results["sizes"].append({"people": people, "error": str(error)})
+
+    with tempfile.TemporaryDirectory(prefix="icnreport-bench-") as folder:
+        tmp = Path(folder)
+        for key, title, bench in (
+            ("demo", "2. demo: icnreport run", bench_demo),
+            ("plain", "3. the plain tool chain", bench_plain_chain),
+            ("backfill", "4. 12-month backfill", bench_backfill),
+            ("imports", "5. import cost of the scheduled path", bench_imports),
+        ):
+            say(title)
+            try:
+                results[key] = bench(tmp, args.repeats)
+                if key == "imports":
+                    found = results[key]["after_import"]["loaded"] + results[key]["after_run"]["loaded"]
+                    say(
+                        f"    import: {results[key]['import']['median']:.2f} s; Jupyter UI modules loaded: "
+                        + (", ".join(sorted(set(found))) or "none")
+                    )
+            except BenchError as error:
+                failures += 1
+                say(f"    failed: {error}")
+                results[key] = {"error": str(error)}
+
+    load_end = os.getloadavg()[0]
+    results["load"] = (load_start, load_end)
+    results["busy"] = max(load_start, load_end) > BUSY_LOAD_SHARE * float(results["machine"]["cores (nproc)"])
+    results["elapsed"] = time.perf_counter() - started
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report(results, args, command), encoding="utf-8")
+
+    say("")
+    say("Targets")
+    for name, status, value in targets(results, args.size_list):
+        say(f"  {status:>12}  {name}: {value}")
+    if results["busy"]:
+        say("  (the machine was busy: the timings are distorted)")
+    say(f"wrote {args.out} in {results['elapsed']:.0f} s" + (f"; {failures} section(s) failed" if failures else ""))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
