@@ -27,6 +27,7 @@ lab: $(BIN)/icnreport
 
 ## Lint, then the whole test suite (what CI runs).
 test: lint
+	@command -v pdftotext >/dev/null || { echo "make test: the PDF checks need poppler-utils (apt-get install poppler-utils)"; exit 2; }
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/icnreport
