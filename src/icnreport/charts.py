@@ -28,7 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from icnreport import outcomes
 from icnreport.disclosure import followed_up, outcome_total
 from icnreport.figures import Figures
-from icnreport.formatting import SUPPRESSED, count_or_c, money, month_label, percent
+from icnreport.formatting import SUPPRESSED, and_list, count_or_c, money, month_label, percent
 
 #: Government Analysis Function categorical palette, in the order it is to be used
 #: (https://analysisfunction.civilservice.gov.uk/policy-store/data-visualisation-colours-in-charts/).
@@ -301,7 +301,7 @@ def _coverage_alt(figures: Figures, data: pd.DataFrame) -> str:
     ]
     hidden = list(months[MONTH][months[COVERAGE].map(_suppressed)])
     if hidden:
-        sentences.append(f"Coverage is not shown ({SUPPRESSED}) for {_and_list(hidden)}, to protect confidentiality.")
+        sentences.append(f"Coverage is not shown ({SUPPRESSED}) for {and_list(hidden)}, to protect confidentiality.")
     overall = f"{count_or_c(figures.tracked)} of {count_or_c(figures.people)} people were tracked"
     if figures.tracked is not None and figures.people is not None:
         overall += f" ({_percent(figures.tracked, figures.people)})"
@@ -336,12 +336,12 @@ def _outcomes_alt(figures: Figures, data: pd.DataFrame, who: str, whole: int | N
     ]
     text = (
         f"Horizontal bar chart of the {count_or_c(whole)} {who} by what happened to their care package between "
-        f"the day before referral and {_after_day(figures)}: {_and_list(parts)}."
+        f"the day before referral and {_after_day(figures)}: {and_list(parts)}."
     )
     hidden = [label.lower() for label in data[OUTCOME][data[TRACKED_PEOPLE].map(_suppressed)]]
     if hidden:
         verb = "is" if len(hidden) == 1 else "are"
-        text += f" {_and_list(hidden).capitalize()} {verb} not shown ({SUPPRESSED}), to protect confidentiality."
+        text += f" {and_list(hidden).capitalize()} {verb} not shown ({SUPPRESSED}), to protect confidentiality."
     return text
 
 
@@ -503,10 +503,6 @@ def _coverage_label(row: pd.Series) -> str:
 def _two_line(short: str) -> str:
     """ "Oct 2016" -> "Oct\\n2016", so month ticks never overlap."""
     return short.replace(" ", "\n")
-
-
-def _and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _or_list(items: list[str]) -> str:

@@ -142,3 +142,10 @@ def period_span(programme_start: dt.date, period_end: dt.date) -> str:
         raise ValueError(f"the period end {period_end} is before the programme start {programme_start}")
     months = months_inclusive(programme_start, period_end)
     return f"{months} {'month' if months == 1 else 'months'} to {long_date(period_end)}"
+
+
+def and_list(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c" (no serial comma, as committee papers write it)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

@@ -17,6 +17,7 @@ from icnreport.disclosure import followed_up, suppression_note
 from icnreport.figures import Figures, RowLedger
 from icnreport.formatting import (
     SUPPRESSED,
+    and_list,
     count_or_c,
     long_date,
     money_k,
@@ -113,13 +114,6 @@ def everyone(n: int | None, who: str) -> str:
     if n == 2:
         return f"Both people {who}"
     return f"All {people(n)} {who}"
-
-
-def and_list(items: list[str]) -> str:
-    """ "a", "a and b", "a, b and c" (no serial comma, as committee papers write it)."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def share_of(part: int | None, whole: int | None, who: str) -> str:
