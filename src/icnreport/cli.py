@@ -80,11 +80,13 @@ def _run(args: argparse.Namespace) -> int:
     return _run_many(args, periods)
 
 
-def _run_one(args: argparse.Namespace, period):
+def _run_one(args: argparse.Namespace, period, reuse_kernel: bool = False):
     from icnreport.runner import DEFAULT_NOTEBOOK, run_period
 
     notebook = args.notebook or DEFAULT_NOTEBOOK
-    return run_period(args.params, period, args.output_dir, strict=args.strict, notebook=notebook)
+    return run_period(
+        args.params, period, args.output_dir, strict=args.strict, notebook=notebook, reuse_kernel=reuse_kernel
+    )
 
 
 def _run_many(args: argparse.Namespace, periods: list) -> int:
@@ -93,7 +95,8 @@ def _run_many(args: argparse.Namespace, periods: list) -> int:
 
     started, failed = time.perf_counter(), 0
     with ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(periods)))) as pool:
-        futures = {pool.submit(_run_one, args, period): period for period in periods}
+        # Each worker keeps one kernel for all the months it runs.
+        futures = {pool.submit(_run_one, args, period, True): period for period in periods}
         for done, future in enumerate(as_completed(futures), start=1):
             period = futures[future]
             try:

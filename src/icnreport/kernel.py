@@ -22,6 +22,26 @@ class EarlyKernel:
         self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
         run_sync(self.manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS + WARM_UP, cwd=str(cwd))
 
+    def alive(self) -> bool:
+        """Whether the kernel process is still running (a cell may have killed it)."""
+        return bool(self._run_sync(self.manager.is_alive)())
+
     def shutdown(self) -> None:
         """Stop the kernel (papermill leaves a kernel it did not start running)."""
         self._run_sync(self.manager.shutdown_kernel)(now=True)
+
+
+_shared: dict[Path, EarlyKernel] = {}
+
+
+def shared_kernel(cwd: Path) -> EarlyKernel:
+    """One kernel per process and folder, kept for every month a backfill worker runs: the months then pay
+    for a kernel start and the library's import once, not each time. Stopped when the process exits."""
+    import multiprocessing.util
+
+    kernel = _shared.get(cwd)
+    if kernel is None or not kernel.alive():
+        kernel = EarlyKernel(cwd)
+        _shared[cwd] = kernel
+        multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)
+    return kernel

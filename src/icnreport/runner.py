@@ -22,7 +22,7 @@ from pathlib import Path
 
 from icnreport.audiences import PUBLIC, RESTRICTED
 from icnreport.errors import IcnReportError, ParamsError
-from icnreport.kernel import KERNEL_ARGUMENTS, EarlyKernel
+from icnreport.kernel import KERNEL_ARGUMENTS, EarlyKernel, shared_kernel
 from icnreport.params import Params, load_params
 from icnreport.period import Period
 from icnreport.publish import discard, publish, staging_folder
@@ -67,15 +67,17 @@ def run_period(
     *,
     strict: bool = False,
     notebook: Path = DEFAULT_NOTEBOOK,
+    reuse_kernel: bool = False,
 ) -> RunResult:
-    """Run one period end to end and swap its folder into place; raise IcnReportError on any fault."""
+    """Run one period end to end and swap its folder into place; raise IcnReportError on any fault.
+    `reuse_kernel` keeps one kernel for every period this process runs (a backfill's months)."""
     params = load_params(params_file)
     _require_cover(params)
     target = Path(output_root).resolve() / area_folder(params.area) / period.label
     run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = staging_folder(target, run_id)
     try:
-        result = _build(params, period, staging, run_id, strict=strict, notebook=notebook)
+        result = _build(params, period, staging, run_id, strict=strict, notebook=notebook, reuse_kernel=reuse_kernel)
         publish(staging, target)
     except BaseException:
         discard(staging)
@@ -90,7 +92,9 @@ def _require_cover(params: Params) -> None:
             raise ParamsError(f"{params.source}: missing required key 'report.{key}' (the appendix cover needs it)")
 
 
-def _build(params: Params, period: Period, folder: Path, run_id: str, *, strict: bool, notebook: Path) -> RunResult:
+def _build(
+    params: Params, period: Period, folder: Path, run_id: str, *, strict: bool, notebook: Path, reuse_kernel: bool
+) -> RunResult:
     from icnreport.cli import check_strict
     from icnreport.extracts import read_asc, read_referrals
     from icnreport.figures import compute_figures
@@ -100,7 +104,8 @@ def _build(params: Params, period: Period, folder: Path, run_id: str, *, strict:
     started = time.perf_counter()
     clock = _Clock(timings)
     _require_notebook(notebook)
-    kernel = EarlyKernel(notebook.parent)  # boots on the other core while the extracts are read
+    # Started first, the kernel boots on the other core while the extracts are read.
+    kernel = shared_kernel(notebook.parent) if reuse_kernel else EarlyKernel(notebook.parent)
     try:
         with clock("read"):
             referrals, asc = read_referrals(params), read_asc(params)
@@ -132,7 +137,8 @@ def _build(params: Params, period: Period, folder: Path, run_id: str, *, strict:
             _import_renderers()
             executed = executing.result()
     finally:
-        kernel.shutdown()
+        if not reuse_kernel:
+            kernel.shutdown()
     identifiers = Identifiers.from_extracts(referrals, asc)
     # The restricted appendix is rendered in a forked process on the other core while this one renders the
     # public appendix and scans it for identifiers.
