@@ -149,7 +149,7 @@ def test_a_service_repeated_in_two_quarterly_files_counts_once() -> None:
     repeated = service("2016-01-01")
     figures = figures_of(REFERRAL, [repeated, repeated])
     assert figures.weekly_cost_before == 100.0
-    assert figures.warnings["asc_rows_repeating_an_earlier_row"] == 1
+    assert figures.warnings["service_rows_repeating_an_earlier_row"] == 1
     assert figures.rows["asc"].used == 2
 
 

@@ -12,7 +12,6 @@ from icnreport import cohort, outcomes
 from icnreport.costs import cost_summary
 from icnreport.errors import PeriodError
 from icnreport.extracts import REASON, Extract
-from icnreport.nhs_number import VALID
 from icnreport.params import Params
 from icnreport.period import Period
 
@@ -104,7 +103,8 @@ def compute_figures(referrals: Extract, asc: Extract, params: Params, period: Pe
     people = outcomes.follow_up_days_of(people, period.end, params.follow_up_days)
     tracked = people[people["tracked"]]
     complete = tracked[tracked["follow_up_complete"]]
-    services = outcomes.services_of(complete, asc.kept)
+    linked = outcomes.link_services(complete, asc.kept)
+    services = linked.services
     per_person = outcomes.person_outcomes(complete, services)
     counted_people = people[people["follow_up_complete"]]
     counted_tracked = len(complete)
@@ -142,7 +142,7 @@ def compute_figures(referrals: Extract, asc: Extract, params: Params, period: Pe
         by_month=_by_month(in_window, people),
         quarantined=_quarantined(referrals, asc),
         rows=_ledger(referrals, asc, window),
-        warnings=_warnings(people, asc),
+        warnings=_warnings(people, asc, linked),
     )
 
 
@@ -219,23 +219,14 @@ def _ledger(referrals: Extract, asc: Extract, window: pd.Series) -> dict[str, Ro
     return {"referrals": ledger(referrals, int((~window).sum())), "asc": ledger(asc, 0)}
 
 
-def _warnings(people: pd.DataFrame, asc: Extract) -> dict[str, int]:
+def _warnings(people: pd.DataFrame, asc: Extract, linked: outcomes.LinkedServices) -> dict[str, int]:
     """Data-quality notes that do not set a row aside but that an analyst should see."""
-    kept = asc.kept
-    valid = kept[kept["nhs_status"] == VALID]
-    numbers_per_id = valid.groupby("person_id")["nhs_number"].nunique()
     return {
         "people_without_age": int(people["age"].isna().sum()),
-        "asc_rows_with_invalid_nhs_number": int((kept["nhs_status"] == "invalid").sum()),
-        "asc_person_ids_with_several_nhs_numbers": int((numbers_per_id > 1).sum()),
-        "asc_rows_repeating_an_earlier_row": _repeated_rows(kept[outcomes.EVENT_COLUMNS]),
+        "asc_rows_with_invalid_nhs_number": int((asc.kept["nhs_status"] == "invalid").sum()),
+        "asc_person_ids_with_several_nhs_numbers": linked.person_ids_with_several_nhs_numbers,
+        "service_rows_repeating_an_earlier_row": linked.repeated_rows,
     }
-
-
-def _repeated_rows(rows: pd.DataFrame) -> int:
-    """Rows equal in every column to an earlier row, found by a 64-bit hash of each row (a vectorised pass;
-    comparing millions of rows column by column is several times slower)."""
-    return int(pd.util.hash_pandas_object(rows, index=False).duplicated().sum())
 
 
 def figures_for(params: Params, period: Period) -> Figures:

@@ -2,6 +2,7 @@
 index referral and on the after day (SPEC.md definitions 5 and 6)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,17 +45,33 @@ def follow_up_days_of(people: pd.DataFrame, period_end: dt.date, follow_up_days:
     return people.assign(before_day=before, after_day=after, follow_up_complete=after <= pd.Timestamp(period_end))
 
 
+@dataclass(frozen=True)
+class LinkedServices:
+    """Tracked people's services, and what linking them found out about the CLD extract."""
+
+    services: pd.DataFrame
+    repeated_rows: int  # Service rows of tracked people equal to an earlier row, counted once
+    person_ids_with_several_nhs_numbers: int
+
+
 def services_of(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:
     """Each tracked person's Service rows, reached through every LA person id that carries their NHS number
     on any CLD row (so a row with a blank NHS number still counts through its person id). A service
     repeated row for row (as in successive quarterly extracts) counts once."""
-    links = asc.loc[asc["nhs_status"] == VALID, ["nhs_number", "person_id"]].drop_duplicates()
-    links = links[links["nhs_number"].isin(people["nhs_number"].dropna())]
-    services = asc["event_type"] == SERVICE
-    service_rows = asc[services & asc["person_id"].isin(links["person_id"])].drop_duplicates(EVENT_COLUMNS)
+    return link_services(people, asc).services
+
+
+def link_services(people: pd.DataFrame, asc: pd.DataFrame) -> LinkedServices:
+    """`services_of`, with the counts the data-quality section reports."""
+    all_links = asc.loc[asc["nhs_status"] == VALID, ["nhs_number", "person_id"]].drop_duplicates()
+    several = int(all_links["person_id"].value_counts().gt(1).sum())
+    links = all_links[all_links["nhs_number"].isin(people["nhs_number"].dropna())]
+    linked_rows = asc[(asc["event_type"] == SERVICE) & asc["person_id"].isin(links["person_id"])]
+    service_rows = linked_rows.drop_duplicates(EVENT_COLUMNS)
     columns = ["person_id", "event_start_date", "event_end_date", "weekly_cost", "one_off", "unit_cost"]
     services = links.merge(service_rows[columns].reset_index(names="asc_row"), on="person_id")
-    return services.rename(columns={"nhs_number": "person"})
+    services = services.rename(columns={"nhs_number": "person"})
+    return LinkedServices(services, len(linked_rows) - len(service_rows), several)
 
 
 def receipt_on(services: pd.DataFrame, days: pd.Series) -> pd.DataFrame:
