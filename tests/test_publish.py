@@ -123,3 +123,17 @@ def test_two_runs_of_one_period_at_once_do_not_corrupt_each_other(tmp_path: Path
     assert manifest["run_id"] in str(folder.resolve())
     hidden = sorted(p.name for p in folder.parent.glob(".*"))
     assert hidden == sorted([".2017-06.lock", folder.resolve().name])
+
+
+def test_where_links_cannot_be_made_the_folder_is_renamed_into_place(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "area" / "2017-06"
+    publish(_build(target, "one", "first"), target)
+
+    def no_links(*args, **kwargs):
+        raise OSError("symbolic links are not allowed here")
+
+    monkeypatch.setattr(Path, "symlink_to", no_links)
+    publish(_build(target, "two", "second"), target)
+    assert not target.is_symlink()
+    assert (target / "public" / "appendix.html").read_text() == "second"
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted(["2017-06", ".2017-06.lock"])

@@ -235,3 +235,12 @@ def test_a_backfill_worker_keeps_one_kernel_for_its_months(tmp_path: Path) -> No
     assert "322 of the" not in " ".join(_pdftotext(first.folder / "restricted" / "appendix.pdf").split())
     kernel.shutdown()
     _shared.clear()
+
+
+def test_where_processes_cannot_fork_both_appendices_are_made_in_turn(tmp_path: Path, monkeypatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    result = run_period(DEMO_PARAMS, JUNE_2017, tmp_path)
+    for audience in ("public", "restricted"):
+        assert (result.folder / audience / "appendix.pdf").is_file()

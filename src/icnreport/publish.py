@@ -10,11 +10,15 @@ process no longer exists) are removed by the next run of that period.
 """
 
 import contextlib
-import fcntl
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 LOCK_SUFFIX = ".lock"
 
@@ -34,7 +38,12 @@ def publish(staging: Path, target: Path) -> None:
         link = target.parent / f"{staging.name}.link"
         with contextlib.suppress(FileNotFoundError):
             link.unlink()
-        link.symlink_to(staging.name, target_is_directory=True)
+        try:
+            link.symlink_to(staging.name, target_is_directory=True)
+        except OSError:  # Windows without the right to make links: fall back to two renames
+            _replace_folder(staging, target)
+            _remove_abandoned(target, keep=target)
+            return
         if target.exists() and not target.is_symlink():
             # A folder from before links were used: move it aside first (the only non-atomic step, once).
             previous = target.parent / f".{target.name}.legacy.{os.getpid()}"
@@ -43,6 +52,21 @@ def publish(staging: Path, target: Path) -> None:
         if previous is not None and previous != staging:
             shutil.rmtree(previous, ignore_errors=True)
         _remove_abandoned(target, keep=staging)
+
+
+def _replace_folder(staging: Path, target: Path) -> None:
+    """Where links cannot be made: the old folder is moved aside, the new one renamed into its place, then the
+    old one removed. Not atomic: a run killed between the two renames leaves the old folder beside the target
+    under a hidden name, from which it can be renamed back."""
+    previous = _current(target)  # a folder published through a link before
+    if previous is not None:
+        target.unlink()
+    elif target.exists():
+        previous = target.parent / f".{target.name}.retired.{os.getpid()}"
+        os.replace(target, previous)
+    os.replace(staging, target)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def discard(staging: Path) -> None:
@@ -78,8 +102,13 @@ def _alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def _locked(target: Path) -> Iterator[None]:
+    """An exclusive lock on the period across processes (POSIX); elsewhere, runs of one period at once are not
+    serialised, so schedule one at a time."""
     lock_path = target.parent / f".{target.name}{LOCK_SUFFIX}"
     with open(lock_path, "a") as lock:
+        if fcntl is None:
+            yield
+            return
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

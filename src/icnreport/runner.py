@@ -15,7 +15,7 @@ import subprocess
 import time
 import uuid
 import warnings
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -141,8 +141,8 @@ def _build(
             kernel.shutdown()
     identifiers = Identifiers.from_extracts(referrals, asc)
     # The restricted appendix is rendered in a forked process on the other core while this one renders the
-    # public appendix and scans it for identifiers.
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    # public appendix and scans it for identifiers (in turn where processes cannot fork: Windows).
+    with _other_core() as pool:
         restricted_done = pool.submit(_render_appendix, executed, params, period, restricted, RESTRICTED)
         timings.update(_render_appendix(executed, params, period, public, PUBLIC))
         with clock("identifiers"):
@@ -246,6 +246,29 @@ def render_html(executed, params: Params, period: Period, audience: str) -> str:
         classification=CLASSIFICATION[audience],
     )
     return notebook_to_html(for_audience(executed, audience), cover)
+
+
+def _other_core():
+    """A one-process pool that forks (cheap: the libraries are already imported), or, where fork is not
+    available, one that runs each task at once in this process."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    return _InTurn()
+
+
+class _InTurn(contextlib.AbstractContextManager):
+    """Runs each submitted task straight away, in this thread, returning a finished future."""
+
+    def submit(self, function, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(function(*args))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+    def __exit__(self, *exc_info) -> None:
+        return None
 
 
 def _render_appendix(executed, params: Params, period: Period, folder: Path, audience: str) -> dict[str, float]:
