@@ -588,3 +588,13 @@ def test_the_note_on_c_appears_only_where_c_does() -> None:
     assert NOTE_ON_C not in sentences(cs18067()).data_quality
     assert sentences(cs18067(), note="Custom note.").data_quality[0] != "Custom note."
     assert sentences(control_figures(cs18067()), note="Custom note.").data_quality[0] == "Custom note."
+
+
+def test_repeated_service_rows_are_reported() -> None:
+    from icnreport.narrative import warning_sentences
+
+    assert warning_sentences({"service_rows_repeating_an_earlier_row": 2}) == [
+        "2 rows of tracked people's services repeat an earlier row exactly (as successive quarterly extracts do) "
+        "and were counted once."
+    ]
+    assert warning_sentences({"service_rows_repeating_an_earlier_row": 0}) == []

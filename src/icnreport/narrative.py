@@ -511,4 +511,10 @@ def warning_sentences(warnings: dict[str, int | None]) -> list[str]:
         result.append(
             f"{ids} {'has' if several == 1 else 'have'} more than one valid NHS number and should be checked."
         )
+    repeated = warnings.get("service_rows_repeating_an_earlier_row", 0)
+    if repeated != 0:
+        result.append(
+            f"{rows(repeated)} of tracked people's services {'repeats' if repeated == 1 else 'repeat'} an earlier "
+            f"row exactly (as successive quarterly extracts do) and {'was' if repeated == 1 else 'were'} counted once."
+        )
     return result
