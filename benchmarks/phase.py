@@ -21,7 +21,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    from icnreport.extracts import read_asc, read_referrals
+    from icnreport.extracts import read_extracts
     from icnreport.figures import compute_figures
     from icnreport.params import load_params
     from icnreport.period import parse_period
@@ -31,8 +31,7 @@ def main() -> None:
     period = parse_period(args.period)
 
     started = time.perf_counter()
-    referrals = read_referrals(params)
-    asc = read_asc(params)
+    referrals, asc = read_extracts(params)
     result["read_s"] = time.perf_counter() - started
     result["peak_after_read_kib"] = peak_kib()
     result["rows"] = {"referrals": len(referrals.rows), "asc": len(asc.rows)}

@@ -579,7 +579,8 @@ def report(results: dict, args: argparse.Namespace, command: str) -> str:
     lines += [
         "Each measurement is a fresh Python process (benchmarks/phase.py) that times its own work with "
         "`time.perf_counter()` (imports excluded) and reports its peak resident memory (`ru_maxrss`). "
-        "*Read*: `read_referrals` + `read_asc`, in a process that only reads. *Compute*: `compute_figures` on the "
+        "*Read*: `read_extracts` (both extracts at once), in a process that only reads. "
+        "*Compute*: `compute_figures` on the "
         "extracts just read, in a second process that reads and then computes; *figures end to end* is that "
         "process's read + compute, and its peak memory. `icnreport figures` is the whole command's wall time "
         "(interpreter start, imports, params, read, compute, JSON).",

@@ -231,9 +231,9 @@ def _warnings(people: pd.DataFrame, asc: Extract, linked: outcomes.LinkedService
 
 def figures_for(params: Params, period: Period) -> Figures:
     """Read the extracts named in the params and compute the period's figures."""
-    from icnreport.extracts import read_asc, read_referrals
+    from icnreport.extracts import read_extracts
 
     if period.end < params.programme_start:
         raise PeriodError(f"period {period} ends before the programme start ({params.programme_start:%d %B %Y})")
-
-    return compute_figures(read_referrals(params), read_asc(params), params, period)
+    referrals, asc = read_extracts(params)
+    return compute_figures(referrals, asc, params, period)

@@ -96,7 +96,7 @@ def _build(
     params: Params, period: Period, folder: Path, run_id: str, *, strict: bool, notebook: Path, reuse_kernel: bool
 ) -> RunResult:
     from icnreport.cli import check_strict
-    from icnreport.extracts import read_asc, read_referrals
+    from icnreport.extracts import read_extracts
     from icnreport.figures import compute_figures
     from icnreport.identifiers import Identifiers, check_public
 
@@ -108,7 +108,7 @@ def _build(
     kernel = shared_kernel(notebook.parent) if reuse_kernel else EarlyKernel(notebook.parent)
     try:
         with clock("read"):
-            referrals, asc = read_referrals(params), read_asc(params)
+            referrals, asc = read_extracts(params)
         with clock("figures"):
             figures = compute_figures(referrals, asc, params, period)
         check_strict(figures.quarantined, strict or params.strict)
