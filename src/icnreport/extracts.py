@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from icnreport.columns import ASC_COLUMNS, REFERRAL_AGE_COLUMNS, REFERRAL_COLUMNS, Column
 from icnreport.dates import is_blank, parse_dates
@@ -75,7 +76,9 @@ def _read_all(
 ) -> tuple[pd.DataFrame, int]:
     expected = {normalise_heading(heading) for column in columns for heading in _headings_for(column, mapping)}
     frames = [canonical_columns(read_table(path, sheet, expected), columns, mapping, path) for path in paths]
+    files = union_categoricals([frame[FILE] for frame in frames])  # kept categorical across files
     raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    raw[FILE] = pd.Categorical(files, categories=files.categories)
     data = [column.name for column in columns if column.name in raw.columns]
     # canonical_columns has trimmed every cell, so an empty cell is exactly "".
     empty = [(raw[name] == "").to_numpy(dtype=bool, na_value=True) for name in data]

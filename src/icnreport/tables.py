@@ -68,7 +68,9 @@ def read_table(path: Path, sheet: str | None = None, expected: Iterable[str] = (
     )
     if ROW not in frame.columns:
         frame = frame.assign(**{ROW: np.arange(2, len(frame) + 2)})
-    return frame.assign(**{FILE: str(path)})
+    # One category rather than the path repeated on every row (a million copies of a string add up).
+    file = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[str(path)])
+    return frame.assign(**{FILE: file})
 
 
 def _distinct(headings: list[str]) -> list[str]:
