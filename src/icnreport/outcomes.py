@@ -54,15 +54,10 @@ class LinkedServices:
     person_ids_with_several_nhs_numbers: int
 
 
-def services_of(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:
+def link_services(people: pd.DataFrame, asc: pd.DataFrame) -> LinkedServices:
     """Each tracked person's Service rows, reached through every LA person id that carries their NHS number
     on any CLD row (so a row with a blank NHS number still counts through its person id). A service
-    repeated row for row (as in successive quarterly extracts) counts once."""
-    return link_services(people, asc).services
-
-
-def link_services(people: pd.DataFrame, asc: pd.DataFrame) -> LinkedServices:
-    """`services_of`, with the counts the data-quality section reports."""
+    repeated row for row (as in successive quarterly extracts) counts once; how many were is reported."""
     all_links = asc.loc[asc["nhs_status"] == VALID, ["nhs_number", "person_id"]].drop_duplicates()
     several = int(all_links["person_id"].value_counts().gt(1).sum())
     links = all_links[all_links["nhs_number"].isin(people["nhs_number"].dropna())]
