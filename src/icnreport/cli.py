@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from icnreport.errors import IcnReportError, StrictModeError
+from icnreport.errors import IcnReportError
 
 EXIT_OK = 0
 
@@ -43,6 +43,7 @@ def _params_and_period(command: argparse.ArgumentParser) -> None:
 
 
 def _figures(args: argparse.Namespace) -> int:
+    from icnreport.extracts import check_strict
     from icnreport.figures import figures_for
     from icnreport.params import load_params
     from icnreport.period import parse_period
@@ -53,13 +54,6 @@ def _figures(args: argparse.Namespace) -> int:
     check_strict(figures.quarantined, args.strict or params.strict)
     print(figures.to_json())
     return EXIT_OK
-
-
-def check_strict(quarantined: dict[str, int], strict: bool) -> None:
-    total = sum(quarantined.values())
-    if strict and total:
-        reasons = ", ".join(f"{reason}: {count}" for reason, count in quarantined.items())
-        raise StrictModeError(f"strict mode: {total} input rows quarantined ({reasons})")
 
 
 def _run(args: argparse.Namespace) -> int:

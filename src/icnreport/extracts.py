@@ -13,7 +13,7 @@ from pandas.api.types import union_categoricals
 
 from icnreport.columns import ASC_COLUMNS, REFERRAL_AGE_COLUMNS, REFERRAL_COLUMNS, Column
 from icnreport.dates import is_blank, parse_dates
-from icnreport.errors import InputError
+from icnreport.errors import InputError, StrictModeError
 from icnreport.headings import normalise_codes, normalise_heading
 from icnreport.nhs_number import nhs_number_keys, normalise_nhs_number, status_of_normalised
 from icnreport.params import Params
@@ -57,6 +57,14 @@ def read_referrals(params: Params) -> Extract:
     )
     _require_age_column(raw, params.referral_files()[0])
     return Extract(check_referrals(raw, params.networks), raw, blank)
+
+
+def check_strict(quarantined: dict[str, int], strict: bool) -> None:
+    """In strict mode any quarantined row fails the run (StrictModeError, exit status 3)."""
+    total = sum(quarantined.values())
+    if strict and total:
+        reasons = ", ".join(f"{reason}: {count}" for reason, count in quarantined.items())
+        raise StrictModeError(f"strict mode: {total} input rows quarantined ({reasons})")
 
 
 def read_extracts(params: Params) -> tuple[Extract, Extract]:

@@ -95,8 +95,7 @@ def _require_cover(params: Params) -> None:
 def _build(
     params: Params, period: Period, folder: Path, run_id: str, *, strict: bool, notebook: Path, reuse_kernel: bool
 ) -> RunResult:
-    from icnreport.cli import check_strict
-    from icnreport.extracts import read_extracts
+    from icnreport.extracts import check_strict, read_extracts
     from icnreport.figures import compute_figures
     from icnreport.identifiers import Identifiers, check_public
 
