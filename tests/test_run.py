@@ -21,6 +21,23 @@ JUNE_2017 = Period(2017, 6)
 pytestmark = pytest.mark.slow
 
 
+def _run_demo_with(output: Path, notebook: str) -> int:
+    """`icnreport run` on the demo for June 2017 with a fixture notebook in place of the appendix."""
+    return main(
+        [
+            "run",
+            "--params",
+            str(DEMO_PARAMS),
+            "--period",
+            "2017-06",
+            "--output-dir",
+            str(output),
+            "--notebook",
+            str(FIXTURES / notebook),
+        ]
+    )
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory):
     output = tmp_path_factory.mktemp("output")
@@ -120,19 +137,7 @@ def test_a_failing_cell_names_the_cell_and_leaves_the_previous_outputs(
     output = tmp_path / "output"
     shutil.copytree(demo_run.folder, output / "demo-borough" / "2017-06")
     before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
-    status = main(
-        [
-            "run",
-            "--params",
-            str(DEMO_PARAMS),
-            "--period",
-            "2017-06",
-            "--output-dir",
-            str(output),
-            "--notebook",
-            str(FIXTURES / "failing.ipynb"),
-        ]
-    )
+    status = _run_demo_with(output, "failing.ipynb")
     err = capsys.readouterr().err
     assert status == 2
     assert (
@@ -146,19 +151,7 @@ def test_a_failing_cell_names_the_cell_and_leaves_the_previous_outputs(
 
 
 def test_unknown_parameters_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    status = main(
-        [
-            "run",
-            "--params",
-            str(DEMO_PARAMS),
-            "--period",
-            "2017-06",
-            "--output-dir",
-            str(tmp_path),
-            "--notebook",
-            str(FIXTURES / "without_figures_parameter.ipynb"),
-        ]
-    )
+    status = _run_demo_with(tmp_path, "without_figures_parameter.ipynb")
     assert status == 2
     assert "does not declare the parameter 'audiences'" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*.pdf"))
@@ -190,19 +183,7 @@ def test_a_range_of_months_runs_in_parallel(tmp_path: Path, capsys: pytest.Captu
 def test_an_identifier_in_a_public_file_fails_the_run_and_publishes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    status = main(
-        [
-            "run",
-            "--params",
-            str(DEMO_PARAMS),
-            "--period",
-            "2017-06",
-            "--output-dir",
-            str(tmp_path),
-            "--notebook",
-            str(FIXTURES / "leaky.ipynb"),
-        ]
-    )
+    status = _run_demo_with(tmp_path, "leaky.ipynb")
     err = capsys.readouterr().err
     assert status == 2
     assert "public/appendix.html" in err and "NHS number" in err
