@@ -58,15 +58,34 @@ def link_services(people: pd.DataFrame, asc: pd.DataFrame) -> LinkedServices:
     """Each tracked person's Service rows, reached through every LA person id that carries their NHS number
     on any CLD row (so a row with a blank NHS number still counts through its person id). A service
     repeated row for row (as in successive quarterly extracts) counts once; how many were is reported."""
-    all_links = asc.loc[asc["nhs_status"] == VALID, ["nhs_number", "person_id"]].drop_duplicates()
+    valid = (asc["nhs_status"] == VALID).to_numpy()
+    all_links = _distinct_pairs(asc["nhs_number"].to_numpy()[valid], asc["person_id"].to_numpy()[valid])
     several = int(all_links["person_id"].value_counts().gt(1).sum())
-    links = all_links[all_links["nhs_number"].isin(people["nhs_number"].dropna())]
-    linked_rows = asc[(asc["event_type"] == SERVICE) & asc["person_id"].isin(links["person_id"])]
-    service_rows = linked_rows.drop_duplicates(EVENT_COLUMNS)
+    links = all_links[all_links["nhs_number"].isin(people["nhs_number"].dropna().to_numpy(dtype=np.int64))]
+    service = (asc["event_type"] == SERVICE).to_numpy() & asc["person_id"].isin(links["person_id"]).to_numpy()
     columns = ["person_id", "event_start_date", "event_end_date", "weekly_cost", "one_off", "unit_cost"]
+    linked_rows = asc.loc[service, list(dict.fromkeys([*EVENT_COLUMNS, *columns]))]
+    service_rows = linked_rows.drop_duplicates(EVENT_COLUMNS)
     services = links.merge(service_rows[columns].reset_index(names="asc_row"), on="person_id")
     services = services.rename(columns={"nhs_number": "person"})
     return LinkedServices(services, len(linked_rows) - len(service_rows), several)
+
+
+#: Pairs of an NHS number (below 10^10) and a person id code are packed into one integer, for speed, when the
+#: codes are small enough for the product to fit in 64 bits.
+_PAIR_BASE = 10**10
+_LARGEST_PACKED_CODE = np.iinfo(np.int64).max // _PAIR_BASE - 1
+
+
+def _distinct_pairs(nhs_numbers: np.ndarray, person_ids: np.ndarray) -> pd.DataFrame:
+    """The distinct (nhs_number, person_id) pairs, in order of first appearance."""
+    pairs = pd.DataFrame({"nhs_number": nhs_numbers, "person_id": person_ids})
+    if not len(pairs) or person_ids.min() < 0 or person_ids.max() > _LARGEST_PACKED_CODE:
+        return pairs.drop_duplicates().reset_index(drop=True)
+    packed = pd.unique(person_ids.astype(np.int64) * _PAIR_BASE + nhs_numbers)
+    return pd.DataFrame(
+        {"nhs_number": packed % _PAIR_BASE, "person_id": (packed // _PAIR_BASE).astype(person_ids.dtype)}
+    )
 
 
 def receipt_on(services: pd.DataFrame, days: pd.Series) -> pd.DataFrame:
