@@ -178,8 +178,16 @@ def write_yaml(path: Path, data: dict) -> None:
 
 
 def csv_to_parquet(source: Path, target: Path) -> int:
-    """Copy one CSV to Parquet, every column as text (blank cells as ''); the number of rows that could not
-    be split into the heading row's columns (left out of the copy)."""
+    """Copy one CSV to Parquet typed as a council's system would write it: dates as date32, costs, units and
+    ages as numbers, the NHS number as int64, ids and codes as text (blank typed cells as nulls). A column
+    with any value that is not a plain date or number (a typing slip such as 31/02/2017, a cost written
+    `£12.50`, an NHS number with spaces) stays text, so that every row is carried as written. Returns the
+    number of rows that could not be split into the heading row's columns (left out of the copy)."""
+    import pyarrow.compute as pc
+
+    from icnreport.columns import ASC_COLUMNS, DATE, NHS_NUMBER, NUMBER, REFERRAL_COLUMNS
+    from icnreport.headings import normalise_heading
+
     with source.open(encoding="utf-8-sig", newline="") as handle:
         names = next(csv.reader(handle))
     skipped = 0
@@ -197,7 +205,38 @@ def csv_to_parquet(source: Path, target: Path) -> int:
             column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
         ),
     )
-    pq.write_table(table, target)
+    kinds = {
+        normalise_heading(heading): column.kind
+        for column in (*REFERRAL_COLUMNS, *ASC_COLUMNS)
+        for heading in (column.name, *column.aliases)
+    }
+    plain = {  # what a typed column's values look like written out; anything else keeps the column as text
+        DATE: r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4}",
+        NUMBER: r"-?[0-9]+(\.[0-9]+)?",
+        NHS_NUMBER: r"[1-9][0-9]{9}",  # no leading zero, no spaces: the number holds every digit
+    }
+    columns = []
+    for name, text in zip(table.column_names, table.columns, strict=True):
+        kind = kinds.get(normalise_heading(name))
+        blank = pc.equal(pc.utf8_trim_whitespace(text), "")
+        values = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+        if kind not in plain or not pc.all(pc.match_substring_regex(values, f"^(?:{plain[kind]})$")).as_py():
+            columns.append(text)
+        elif kind == DATE:
+            iso = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
+            uk = pc.strptime(values, format="%d/%m/%Y", unit="s", error_is_null=True)
+            days = pc.if_else(pc.match_substring(values, "/"), uk, iso)
+            # Every written date is a real day: written out again, it is what was written (31/02/2017 is not).
+            again = pc.if_else(
+                pc.match_substring(values, "/"), pc.strftime(days, "%d/%m/%Y"), pc.strftime(days, "%Y-%m-%d")
+            )
+            real = days.null_count == values.null_count and pc.all(pc.equal(again, values)).as_py() is not False
+            columns.append(pc.cast(days, pa.date32()) if real else text)
+        elif kind == NUMBER:
+            columns.append(pc.cast(values, pa.float64()))
+        else:
+            columns.append(pc.cast(values, pa.int64()))
+    pq.write_table(pa.table(columns, names=table.column_names), target)
     return skipped
 
 

@@ -1,19 +1,58 @@
 """Work done once per distinct value. Extract columns repeat a few thousand values (dates, frequencies,
 event types, networks, costs) across millions of rows: parsing each distinct value once and spreading the
-results back is many times faster than parsing every cell."""
+results back is many times faster than parsing every cell. Text held by Arrow (as the readers give it) is
+encoded by Arrow's hash kernels, which hold no Python objects and release the GIL."""
 
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def arrow_text(values: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow text behind a pandas Series of Arrow-backed strings (no copy); None for any other Series."""
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        return None
+    text = pa.array(values.array)
+    return text if isinstance(text, pa.ChunkedArray) else pa.chunked_array([text])
+
+
+def text_of(values: pd.Series) -> pa.ChunkedArray:
+    """Any Series as Arrow text, missing values as '' (no copy for Arrow-backed text without gaps)."""
+    text = arrow_text(values)
+    if text is None:
+        text = pa.chunked_array([pa.array(values.astype("string").fillna("").tolist(), pa.large_string())])
+    return pc.fill_null(text, "") if text.null_count else text
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each value's code (0, 1, ... in order of first appearance) and the distinct values, as pd.factorize
+    gives them, except that a missing value is one distinct value too (never the code -1)."""
+    text = arrow_text(values)
+    if text is None:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return np.asarray(codes), pd.Series(uniques, dtype=values.dtype)
+    encoded = pc.dictionary_encode(text, null_encoding="encode")  # one dictionary shared by every chunk
+    if encoded.num_chunks == 0:
+        return np.zeros(0, dtype=np.int32), pd.Series([], dtype=values.dtype)
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks])
+    uniques = pa.chunked_array([encoded.chunk(encoded.num_chunks - 1).dictionary.cast(pa.large_string())])
+    return codes, pd.Series(pd.arrays.ArrowStringArray(uniques)).astype(values.dtype)
+
+
+def codes_of(values: pd.Series) -> np.ndarray:
+    """Each value's integer code: equal values share a code (for joins and grouping on integers)."""
+    return factorize(values)[0]
 
 
 def map_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """`transform` applied to the distinct values only, the results put back in place of every value.
     Missing values are passed to `transform` as one distinct value too."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    distinct = transform(pd.Series(uniques, dtype=values.dtype))
-    result = distinct.take(np.asarray(codes))
+    codes, uniques = factorize(values)
+    distinct = transform(uniques.reset_index(drop=True))
+    result = distinct.take(codes)
     result.index = values.index
     return result
 
@@ -21,7 +60,7 @@ def map_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series])
 def categorise(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Like `map_distinct` for a text `transform` whose results repeat (normalised codes), giving a
     categorical Series: later look-ups, comparisons and maps then work on the few categories only."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    keys = transform(pd.Series(uniques, dtype=values.dtype)).astype(object).to_numpy()
+    codes, uniques = factorize(values)
+    keys = transform(uniques.reset_index(drop=True)).astype(object).to_numpy()
     key_codes, categories = pd.factorize(keys)
     return pd.Series(pd.Categorical.from_codes(key_codes[codes], categories=categories), index=values.index)

@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from icnreport.columns import ASC_COLUMNS, REFERRAL_AGE_COLUMNS, REFERRAL_COLUMNS, Column
-from icnreport.dates import is_blank, parse_dates
+from icnreport.columns import ASC_COLUMNS, DATE, NHS_NUMBER, NUMBER, REFERRAL_AGE_COLUMNS, REFERRAL_COLUMNS, Column
+from icnreport.dates import days_of, is_blank, parse_dates
+from icnreport.distinct import codes_of, factorize, map_distinct
 from icnreport.errors import InputError, StrictModeError
 from icnreport.headings import normalise_codes, normalise_heading
-from icnreport.nhs_number import nhs_number_keys, normalise_nhs_number, status_of_normalised
+from icnreport.nhs_number import nhs_numbers
 from icnreport.params import Params
 from icnreport.tables import FAULT, FILE, ROW, as_text, read_table
 from icnreport.weekly_cost import EVENT_TYPES, SERVICE, weekly_cost
@@ -45,9 +46,16 @@ class Extract:
 
     @property
     def quarantined(self) -> pd.DataFrame:
-        """The raw text of quarantined rows, with file, row and reason."""
+        """The raw text of quarantined rows, with file, row and reason (a cell the file typed, a date or a
+        number, written as the text it stands for)."""
         bad = self.rows[REASON].notna()
-        return self.raw[bad.to_numpy()].assign(**{REASON: self.rows.loc[bad, REASON].to_numpy()})
+        listing = self.raw[bad.to_numpy()]
+        typed = {
+            name: as_text(listing[name])
+            for name in listing.columns
+            if name not in (FILE, ROW, FAULT) and _is_typed(listing[name])
+        }
+        return listing.assign(**typed, **{REASON: self.rows.loc[bad, REASON].to_numpy()})
 
 
 def read_referrals(params: Params) -> Extract:
@@ -84,14 +92,33 @@ def _read_all(
 ) -> tuple[pd.DataFrame, int]:
     expected = {normalise_heading(heading) for column in columns for heading in _headings_for(column, mapping)}
     frames = [canonical_columns(read_table(path, sheet, expected), columns, mapping, path) for path in paths]
-    files = union_categoricals([frame[FILE] for frame in frames])  # kept categorical across files
-    raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    raw[FILE] = pd.Categorical(files, categories=files.categories)
+    if len(frames) > 1:
+        # The files' own categories joined once: concatenating categoricals that differ would make text.
+        files = union_categoricals([frame[FILE] for frame in frames])
+        raw = pd.concat([frame.drop(columns=FILE) for frame in frames], ignore_index=True)
+        raw.insert(0, FILE, pd.Categorical(files, categories=files.categories))
+    else:
+        raw = frames[0]
     data = [column.name for column in columns if column.name in raw.columns]
-    # canonical_columns has trimmed every cell, so an empty cell is exactly "".
-    empty = [(raw[name] == "").to_numpy(dtype=bool, na_value=True) for name in data]
-    blank = np.logical_and.reduce(empty) & raw[FAULT].isna().to_numpy()
+    blank = np.logical_and.reduce([_empty(raw[name]) for name in data]) & raw[FAULT].isna().to_numpy()
+    if not blank.any():
+        return raw, 0
     return raw[~blank].reset_index(drop=True), int(blank.sum())
+
+
+def _empty(values: pd.Series) -> np.ndarray:
+    """True where a cell holds nothing: canonical_columns has trimmed every text cell, so an empty one is
+    exactly ''; a typed cell is empty when the file left it blank."""
+    if _is_typed(values):
+        return values.isna().to_numpy()
+    return (values == "").to_numpy(dtype=bool, na_value=True)
+
+
+def _is_typed(values: pd.Series) -> bool:
+    """Whether a column holds a file's typed dates or numbers rather than text."""
+    return pd.api.types.is_datetime64_any_dtype(values) or (
+        pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    )
 
 
 def canonical_columns(
@@ -113,9 +140,21 @@ def canonical_columns(
             renamed[found[0]] = column.name
         elif column.required:
             raise InputError(f"{path}: missing required column {column.name!r} ({_looked_for(column, mapping)})")
-    text = {name: as_text(table[heading]) for heading, name in renamed.items()}
+    kinds = {column.name: column.kind for column in columns}
+    cells = {name: _cells(table[heading], kinds[name]) for heading, name in renamed.items()}
     fault = table[FAULT] if FAULT in table.columns else pd.Series(pd.NA, index=table.index, dtype="string")
-    return pd.DataFrame({FILE: table[FILE], ROW: table[ROW], FAULT: fault, **text})
+    return pd.DataFrame({FILE: table[FILE], ROW: table[ROW], FAULT: fault, **cells})
+
+
+def _cells(values: pd.Series, kind: str) -> pd.Series:
+    """One column's cells as the checks take them: dates and numbers as the file typed them, when it typed
+    them as the column's kind (a Parquet date32 or float64 column, say), so they need no parsing; anything
+    else as trimmed text, parsed as text always is."""
+    if kind == DATE and pd.api.types.is_datetime64_any_dtype(values):
+        return days_of(values)
+    if kind in (NUMBER, NHS_NUMBER) and _is_typed(values) and not pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    return as_text(values)
 
 
 def _headings_for(column: Column, mapping: dict[str, str]) -> list[str]:
@@ -155,20 +194,19 @@ def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
     referral_date = parse_dates(column("referral_date"))
     by_key = {normalise_heading(name): name for name in networks}
     network = normalise_codes(column("network")).map(by_key)
-    nhs = normalise_nhs_number(column("nhs_number"))
-    keys = nhs_number_keys(nhs)
+    keys, status = nhs_numbers(column("nhs_number"))
     rows = pd.DataFrame(
         {
             FILE: raw[FILE],
             ROW: raw[ROW],
             "referral_id": referral_id,
             "nhs_number": keys,
-            "nhs_status": status_of_normalised(nhs, keys),
+            "nhs_status": status,
             "referral_date": referral_date,
             "network": network,
             "date_of_birth": parse_dates(column("date_of_birth")),
             "stated_age": _whole_years(column("age")),
-            "gp_practice": column("gp_practice").astype("category"),
+            "gp_practice": _category(column("gp_practice")),
         }
     )
     missing_date = is_blank(column("referral_date"))
@@ -195,10 +233,10 @@ def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
         start=lambda: parse_dates(column("event_start_date")),
         end=lambda: parse_dates(column("event_end_date")),
         cost=lambda: weekly_cost(column("unit_cost"), column("cost_frequency"), column("planned_units_per_week")),
-        nhs=lambda: _nhs_columns(column("nhs_number")),
-        person_id=lambda: pd.factorize(column("person_id"))[0],
-        service_type=lambda: pd.factorize(column("service_type"))[0],
-        service_component=lambda: pd.factorize(column("service_component"))[0],
+        nhs=lambda: nhs_numbers(column("nhs_number")),
+        person_id=lambda: codes_of(column("person_id")),
+        service_type=lambda: codes_of(column("service_type")),
+        service_component=lambda: codes_of(column("service_component")),
         end_blank=lambda: is_blank(column("event_end_date")),
         start_blank=lambda: is_blank(column("event_start_date")),
     )
@@ -241,13 +279,6 @@ def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(**{REASON: _first_reason(checks, raw.index)})
 
 
-def _nhs_columns(typed: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """NHS numbers as typed: their integer keys and their status."""
-    digits = normalise_nhs_number(typed)
-    keys = nhs_number_keys(digits)
-    return keys, status_of_normalised(digits, keys)
-
-
 #: Column parsers run at once; Arrow's kernels use the machine's cores while these threads wait.
 PARSE_THREADS = 2
 
@@ -278,7 +309,20 @@ def _getter(raw: pd.DataFrame):
 
 
 def _whole_years(raw: pd.Series) -> pd.Series:
-    """A stated age in whole years; blank, non-numeric, fractional or implausible ages become NA."""
-    years = pd.to_numeric(raw.replace("", None), errors="coerce").astype("Float64")
+    """A stated age in whole years; blank, non-numeric, fractional or implausible ages become NA. Ages
+    repeat a hundred or so values, so text is read once per distinct value."""
+    if _is_typed(raw):
+        return _plausible_years(raw.astype("Float64"))
+    return map_distinct(raw, lambda text: _plausible_years(pd.to_numeric(text.replace("", None), errors="coerce")))
+
+
+def _plausible_years(years: pd.Series) -> pd.Series:
+    years = years.astype("Float64")
     plausible = (years >= 0) & (years <= OLDEST_PLAUSIBLE_AGE) & (years % 1 == 0)
     return years.where(plausible.fillna(False))
+
+
+def _category(values: pd.Series) -> pd.Series:
+    """Text as a categorical Series (categories in order of first appearance)."""
+    codes, uniques = factorize(values)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=uniques), index=values.index)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from icnreport.errors import InputError
 from icnreport.headings import normalise_heading
@@ -223,7 +224,10 @@ def _arrow_csv(
             delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=wrong_width, newlines_in_values=False
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+            # large_string is what pandas' Arrow-backed strings hold: no cast when the table becomes a frame
+            column_types=dict.fromkeys(names, pa.large_string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
         ),
     )
     return table, faults
@@ -294,8 +298,11 @@ def _not_xlsx(path: Path) -> str:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
+    """Every column as the file typed it: text as Arrow-backed strings, dates and timestamps as datetimes
+    (never Python date objects), numbers as numbers."""
     try:
-        return pd.read_parquet(path)
+        table = pq.read_table(path)
+        return table.to_pandas(types_mapper=_TEXT.get, date_as_object=False)
     except Exception as error:  # pyarrow raises many kinds for a damaged file
         raise InputError(f"{path}: not a readable Parquet file ({type(error).__name__})") from None
 
