@@ -42,9 +42,32 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(pd.arrays.ArrowStringArray(uniques)).astype(values.dtype)
 
 
+#: Ids of up to this many digits fit a 64-bit integer.
+LONGEST_NUMERIC_ID = 18
+
+
 def codes_of(values: pd.Series) -> np.ndarray:
-    """Each value's integer code: equal values share a code (for joins and grouping on integers)."""
+    """Each value's integer code, 0, 1, ... in order of first appearance: equal values share a code (for
+    joins and grouping on integers). Ids that are all plain numbers (digits, no leading zero, as councils'
+    person ids often are) are read as numbers first, which hashes many times faster than text."""
+    text = arrow_text(values)
+    plain = text is not None and len(text) and not text.null_count
+    if plain and _plain_numbers(text.slice(0, SAMPLE)) and _plain_numbers(text):
+        return pd.factorize(pc.cast(text, pa.int64()).to_numpy())[0]  # one number per text, one text per number
     return factorize(values)[0]
+
+
+#: How many of a column's first values are looked at before the whole column is checked for plain numbers.
+SAMPLE = 100
+
+
+def _plain_numbers(text: pa.ChunkedArray) -> bool:
+    """Whether every text is digits only, no leading zero, short enough for a 64-bit integer."""
+    length = pc.binary_length(text)
+    short = pc.and_(
+        pc.less_equal(length, LONGEST_NUMERIC_ID), pc.or_(pc.equal(length, 1), pc.invert(pc.starts_with(text, "0")))
+    )
+    return bool(pc.all(pc.and_(pc.ascii_is_decimal(text), short)).as_py())
 
 
 def map_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:

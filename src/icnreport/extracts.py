@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from icnreport.columns import ASC_COLUMNS, DATE, NHS_NUMBER, NUMBER, REFERRAL_AGE_COLUMNS, REFERRAL_COLUMNS, Column
@@ -179,12 +181,27 @@ def _require_age_column(raw: pd.DataFrame, path: Path) -> None:
         raise InputError(f"{path}: missing required column 'date_of_birth' or 'age' (one of them is needed)")
 
 
-def _first_reason(checks: list[tuple[str, pd.Series]], index: pd.Index) -> pd.Series:
+def _first_reason(checks: list[tuple[str, pd.Series | np.ndarray]], index: pd.Index) -> pd.Series:
     """The first failing check's reason for each row (checks in order of precedence), NA where all pass."""
-    reason = pd.Series(pd.NA, index=index, dtype="string")
-    for label, failed in reversed(checks):
-        reason = reason.mask(failed.to_numpy(), label)
-    return reason
+    return _reason_text(_first_failed(checks, len(index)), [label for label, _ in checks], index)
+
+
+#: The code of a row that passes every check.
+PASSES = -1
+
+
+def _first_failed(checks: list[tuple[str, pd.Series | np.ndarray]], rows: int) -> np.ndarray:
+    """For each row, the position in `checks` of the first check it fails; PASSES where it fails none."""
+    first = np.full(rows, PASSES, dtype=np.int32)
+    for number in range(len(checks) - 1, -1, -1):
+        first[np.asarray(checks[number][1], dtype=bool)] = number
+    return first
+
+
+def _reason_text(codes: np.ndarray, labels: list[str], index: pd.Index) -> pd.Series:
+    """Reason codes as text (NA for PASSES), built by Arrow from the few labels rather than row by row."""
+    text = pc.take(pa.array(labels, pa.large_string()), pa.array(codes, mask=codes == PASSES))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text], pa.large_string())), index=index)
 
 
 def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
@@ -217,10 +234,13 @@ def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
         ("unparseable referral_date", referral_date.isna() & ~missing_date),
         ("unknown network", network.isna()),
     ]
-    reason = _first_reason(checks, raw.index)
-    repeat = referral_id.where(reason.isna()).duplicated(keep="first") & reason.isna()
-    reason = reason.mask(repeat.to_numpy(), "duplicate referral_id")
-    return rows.assign(**{REASON: reason})
+    first = _first_failed(checks, len(raw))
+    passed = np.flatnonzero(first == PASSES)
+    # A referral_id seen on an earlier row that passed is a duplicate (compared as integer codes: quicker).
+    repeat = pd.Series(codes_of(referral_id)[passed]).duplicated(keep="first").to_numpy()
+    first[passed[repeat]] = len(checks)
+    labels = [label for label, _ in checks] + ["duplicate referral_id"]
+    return rows.assign(**{REASON: _reason_text(first, labels, raw.index)})
 
 
 def check_asc(raw: pd.DataFrame) -> pd.DataFrame:

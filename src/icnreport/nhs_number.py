@@ -32,6 +32,7 @@ STATUSES = [VALID, MISSING, INVALID]
 #: What people type between the groups of digits; explicit characters rather than \\s keep the pattern in
 #: pyarrow (RE2), many times faster than Python's re.
 SEPARATORS = r"[ \t\r\n\-]"
+SEPARATOR_CHARACTERS = " \t\r\n-"  # the same characters, for literal replacement
 
 #: The key of a number that is not a valid NHS number.
 NOT_VALID = -1
@@ -111,10 +112,19 @@ def _text_numbers(text: pa.ChunkedArray, index: pd.Index) -> tuple[np.ndarray, p
     missing = pc.equal(text, "").to_numpy(zero_copy_only=False).astype(bool)
     others = np.flatnonzero((keys == NOT_VALID) & ~missing)
     if len(others):
-        stripped = pc.replace_substring_regex(pc.take(text, others), SEPARATORS, "")
+        stripped = _without_separators(pc.take(text, others))
         missing[others] = pc.equal(stripped, "").to_numpy(zero_copy_only=False).astype(bool)
         keys[others] = _keys_of_text(stripped)
     return keys, _status(keys, missing, index)
+
+
+def _without_separators(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Text with SEPARATORS removed: literal replacements, many times quicker than the pattern, for each
+    separator the text holds (usually only spaces)."""
+    for separator in SEPARATOR_CHARACTERS:
+        if pc.any(pc.match_substring(text, separator)).as_py():
+            text = pc.replace_substring(text, separator, "")
+    return text
 
 
 def _typed_numbers(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:

@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from icnreport.distinct import arrow_text
 from icnreport.errors import InputError
 from icnreport.headings import normalise_heading
 
@@ -317,9 +319,17 @@ def as_text(values: pd.Series) -> pd.Series:
         text = values.astype("string")
         text[whole] = values[whole].astype("int64").astype("string")
         return text.fillna("")
+    text = arrow_text(values)
+    if text is not None:
+        return pd.Series(pd.arrays.ArrowStringArray(_trimmed(text)), index=values.index)
     if values.dtype == object:
         values = values.map(_cell_text)
     return values.astype("string").fillna("").str.strip()
+
+
+def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Arrow text trimmed of white space at either end, '' for missing, by Arrow's kernel directly."""
+    return pc.utf8_trim_whitespace(pc.fill_null(text, "") if text.null_count else text)
 
 
 def _cell_text(cell: object) -> object:
