@@ -2,11 +2,13 @@
 numbers, text trimmed by Arrow directly, NHS numbers with separators stripped literally."""
 
 import pandas as pd
+import pyarrow as pa
 import pytest
+from conftest import NHS_A, figures_of
 
 from icnreport.distinct import codes_of, factorize
 from icnreport.nhs_number import nhs_numbers
-from icnreport.tables import as_text
+from icnreport.tables import as_text, trimmed_text
 
 
 @pytest.mark.parametrize(
@@ -46,3 +48,72 @@ def test_nhs_numbers_with_each_separator():
     keys, status = nhs_numbers(typed.astype("string[pyarrow]"))
     assert keys.tolist() == [4000000004, 4000000004, 4000000004, 4000000004, -1]
     assert status.tolist() == ["valid", "valid", "valid", "valid", "invalid"]
+
+
+@pytest.mark.parametrize(
+    "cells, text",
+    [
+        # Only a text's first and last characters are looked at: space or a character of two or more bytes
+        # (é, a no-break space) at either end sends the column to Arrow's trimming; inside, it does not.
+        pytest.param(["a b", "aéb", "x\u00a0y", ""], ["a b", "aéb", "x\u00a0y", ""], id="inner-space-kept"),
+        pytest.param(["é", "aé", "b"], ["é", "aé", "b"], id="accent-at-an-end-is-not-space"),
+        pytest.param(["\u00a0a", "b\u3000", "c"], ["a", "b", "c"], id="unicode-space-at-an-end"),
+        pytest.param(["a", "\x7f", "b\x1f"], ["a", "\x7f", "b"], id="control-characters"),
+    ],
+)
+def test_text_trimmed_only_where_an_end_may_be_space(cells, text):
+    for kind in (pa.string(), pa.large_string()):
+        assert trimmed_text(pa.chunked_array([pa.array(cells, kind)])).to_pylist() == text
+
+
+def test_text_with_nothing_to_trim_is_not_copied():
+    text = pa.chunked_array([pa.array(["P1", "4000000004", ""], pa.large_string())])
+    assert trimmed_text(text) is text
+
+
+def test_a_slice_is_trimmed_by_its_own_texts():
+    """A chunk that is a slice of a longer array starts part-way into Arrow's buffers: ' b' before the
+    slice does not count, ' c' inside it does."""
+    whole = pa.array([" b", "a", " c"], pa.large_string())
+    assert trimmed_text(pa.chunked_array([whole.slice(1, 1)])).to_pylist() == ["a"]
+    assert trimmed_text(pa.chunked_array([whole.slice(1, 2)])).to_pylist() == ["a", "c"]
+
+
+# The figures read the CLD rows that passed their checks without copying them: a quarantined row must still
+# count for nothing. NHS_A is referred on 15 January 2017: before day 14 January, after day 30 June 2017.
+REFERRAL = {"referral_id": "R1", "nhs_number": NHS_A, "referral_date": "2017-01-15", "network": "East"}
+SERVICE_ROW = {"person_id": "P1", "nhs_number": NHS_A, "event_start_date": "2016-01-01", "unit_cost": "100"}
+
+
+def test_a_quarantined_cld_row_tracks_nobody():
+    # The only CLD row of NHS_A has a negative unit cost: quarantined, so NHS_A is not known to ASC.
+    figures = figures_of([REFERRAL], [{**SERVICE_ROW, "unit_cost": "-5"}])
+    assert figures.quarantined == {"negative unit cost": 1}
+    assert (figures.tracked, figures.untracked_reasons["not_known_to_asc"]) == (0, 1)
+
+
+def test_a_quarantined_service_row_costs_nothing():
+    """P1 (NHS_A) has a good GBP 100 weekly service from 2016 on, and a GBP 40 weekly one on P2 (also NHS_A,
+    through a good Assessment row) whose unreadable end date quarantines it: GBP 100 before and after,
+    unchanged; the quarantined row (which, read as open-ended, would make it GBP 140) adds nothing."""
+    asc = [
+        SERVICE_ROW,
+        {**SERVICE_ROW, "person_id": "P2", "event_type": "Assessment", "unit_cost": ""},
+        {**SERVICE_ROW, "person_id": "P2", "unit_cost": "40", "event_end_date": "soon"},
+    ]
+    figures = figures_of([REFERRAL], asc)
+    assert figures.quarantined == {"unparseable event_end_date": 1}
+    assert (figures.weekly_cost_before, figures.weekly_cost_after) == (100.0, 100.0)
+    assert figures.outcomes["unchanged"] == 1
+    assert figures.warnings["service_rows_repeating_an_earlier_row"] == 0
+
+
+def test_invalid_nhs_numbers_are_noted_on_kept_cld_rows_only():
+    # 9434765910 fails Modulus 11 (check digit 9, not 0). Two rows carry it; the second is quarantined.
+    asc = [
+        {**SERVICE_ROW, "nhs_number": "9434765910"},
+        {**SERVICE_ROW, "nhs_number": "9434765910", "event_type": "Visit"},
+    ]
+    figures = figures_of([REFERRAL], asc)
+    assert figures.quarantined == {"unknown event type": 1}
+    assert figures.warnings["asc_rows_with_invalid_nhs_number"] == 1

@@ -79,9 +79,13 @@ def age_at(date_of_birth: pd.Series, day: pd.Series) -> pd.Series:
     return years.where(date_of_birth.notna() & (years >= 0))
 
 
-def track(people: pd.DataFrame, asc: pd.DataFrame) -> pd.DataFrame:
-    """People with `tracked` (their valid NHS number is on any CLD row) and, if not, `untracked_reason`."""
-    known = asc["nhs_number"].to_numpy()[(asc["nhs_status"] == VALID).to_numpy()]
+def track(people: pd.DataFrame, asc: pd.DataFrame, kept: np.ndarray | None = None) -> pd.DataFrame:
+    """People with `tracked` (their valid NHS number is on any CLD row) and, if not, `untracked_reason`.
+    With `kept`, only the CLD rows it marks True count (the rows that passed the checks)."""
+    known_rows = (asc["nhs_status"] == VALID).to_numpy()
+    if kept is not None:
+        known_rows = known_rows & kept
+    known = asc["nhs_number"].to_numpy()[known_rows]
     nhs_number = pd.Series(people["nhs_number"].to_numpy(dtype=np.int64, na_value=NOT_VALID), index=people.index)
     tracked = nhs_number.isin(known)  # NOT_VALID (no number) is never a known key
     reason = pd.Series(NOT_KNOWN_TO_ASC, index=people.index, dtype="string")

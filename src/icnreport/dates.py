@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from icnreport.distinct import arrow_text, map_distinct
+from icnreport.tables import trimmed_text
 
 # [0-9] rather than \d keeps the match in pyarrow (RE2) rather than Python.
 ISO_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?"
@@ -71,5 +72,5 @@ def is_blank(raw: pd.Series) -> pd.Series:
 
 
 def _blank_text(text: pa.ChunkedArray) -> np.ndarray:
-    blank = pc.equal(pc.utf8_trim_whitespace(pc.fill_null(text, "")), "")
+    blank = pc.equal(trimmed_text(text), "")
     return blank.to_numpy(zero_copy_only=False)

@@ -96,14 +96,14 @@ def _share(part: int, whole: int) -> float | None:
 
 def compute_figures(referrals: Extract, asc: Extract, params: Params, period: Period) -> Figures:
     """Every figure of SPEC.md for one period, from checked extracts."""
-    kept = referrals.kept
-    window = cohort.in_window(kept, params.programme_start, period.end)
-    in_window = kept[window]
-    people = cohort.track(cohort.index_referrals(in_window), asc.kept)
+    # Rows are filtered once, by check and window together; the CLD rows are never copied whole.
+    window = cohort.in_window(referrals.rows, params.programme_start, period.end).to_numpy() & referrals.passed
+    in_window = referrals.rows[window]
+    people = cohort.track(cohort.index_referrals(in_window), asc.rows, kept=asc.passed)
     people = outcomes.follow_up_days_of(people, period.end, params.follow_up_days)
     tracked = people[people["tracked"]]
     complete = tracked[tracked["follow_up_complete"]]
-    linked = outcomes.link_services(complete, asc.kept)
+    linked = outcomes.link_services(complete, asc.rows, kept=asc.passed)
     services = linked.services
     per_person = outcomes.person_outcomes(complete, services)
     counted_people = people[people["follow_up_complete"]]
@@ -141,7 +141,7 @@ def compute_figures(referrals: Extract, asc: Extract, params: Params, period: Pe
         by_network=_by_network(people, params.networks),
         by_month=_by_month(in_window, people),
         quarantined=_quarantined(referrals, asc),
-        rows=_ledger(referrals, asc, window),
+        rows=_ledger(referrals, asc, outside_window=int(referrals.passed.sum()) - len(in_window)),
         warnings=_warnings(people, asc, linked),
     )
 
@@ -204,7 +204,7 @@ def _quarantined(*extracts: Extract) -> dict[str, int]:
     return {str(reason): int(count) for reason, count in reasons.value_counts().sort_index().items()}
 
 
-def _ledger(referrals: Extract, asc: Extract, window: pd.Series) -> dict[str, RowLedger]:
+def _ledger(referrals: Extract, asc: Extract, outside_window: int) -> dict[str, RowLedger]:
     def ledger(extract: Extract, outside: int) -> RowLedger:
         quarantined = int(extract.rows[REASON].notna().sum())
         rows = len(extract.rows)
@@ -216,14 +216,14 @@ def _ledger(referrals: Extract, asc: Extract, window: pd.Series) -> dict[str, Ro
             blank=extract.blank_rows,
         )
 
-    return {"referrals": ledger(referrals, int((~window).sum())), "asc": ledger(asc, 0)}
+    return {"referrals": ledger(referrals, outside_window), "asc": ledger(asc, 0)}
 
 
 def _warnings(people: pd.DataFrame, asc: Extract, linked: outcomes.LinkedServices) -> dict[str, int]:
     """Data-quality notes that do not set a row aside but that an analyst should see."""
     return {
         "people_without_age": int(people["age"].isna().sum()),
-        "asc_rows_with_invalid_nhs_number": int((asc.kept["nhs_status"] == "invalid").sum()),
+        "asc_rows_with_invalid_nhs_number": int(((asc.rows["nhs_status"] == "invalid").to_numpy() & asc.passed).sum()),
         "asc_person_ids_with_several_nhs_numbers": linked.person_ids_with_several_nhs_numbers,
         "service_rows_repeating_an_earlier_row": linked.repeated_rows,
     }

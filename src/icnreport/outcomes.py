@@ -54,15 +54,20 @@ class LinkedServices:
     person_ids_with_several_nhs_numbers: int
 
 
-def link_services(people: pd.DataFrame, asc: pd.DataFrame) -> LinkedServices:
+def link_services(people: pd.DataFrame, asc: pd.DataFrame, kept: np.ndarray | None = None) -> LinkedServices:
     """Each tracked person's Service rows, reached through every LA person id that carries their NHS number
     on any CLD row (so a row with a blank NHS number still counts through its person id). A service
-    repeated row for row (as in successive quarterly extracts) counts once; how many were is reported."""
+    repeated row for row (as in successive quarterly extracts) counts once; how many were is reported.
+    With `kept`, only the CLD rows it marks True count (the rows that passed the checks)."""
     valid = (asc["nhs_status"] == VALID).to_numpy()
+    service = (asc["event_type"] == SERVICE).to_numpy()
+    if kept is not None:
+        valid = valid & kept
+        service = service & kept
     all_links = _distinct_pairs(asc["nhs_number"].to_numpy()[valid], asc["person_id"].to_numpy()[valid])
     several = int(all_links["person_id"].value_counts().gt(1).sum())
     links = all_links[all_links["nhs_number"].isin(people["nhs_number"].dropna().to_numpy(dtype=np.int64))]
-    service = (asc["event_type"] == SERVICE).to_numpy() & asc["person_id"].isin(links["person_id"]).to_numpy()
+    service = service & asc["person_id"].isin(links["person_id"]).to_numpy()
     columns = ["person_id", "event_start_date", "event_end_date", "weekly_cost", "one_off", "unit_cost"]
     linked_rows = asc.loc[service, list(dict.fromkeys([*EVENT_COLUMNS, *columns]))]
     service_rows = linked_rows.drop_duplicates(EVENT_COLUMNS)

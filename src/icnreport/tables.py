@@ -321,15 +321,45 @@ def as_text(values: pd.Series) -> pd.Series:
         return text.fillna("")
     text = arrow_text(values)
     if text is not None:
-        return pd.Series(pd.arrays.ArrowStringArray(_trimmed(text)), index=values.index)
+        return pd.Series(pd.arrays.ArrowStringArray(trimmed_text(text)), index=values.index)
     if values.dtype == object:
         values = values.map(_cell_text)
     return values.astype("string").fillna("").str.strip()
 
 
-def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Arrow text trimmed of white space at either end, '' for missing, by Arrow's kernel directly."""
-    return pc.utf8_trim_whitespace(pc.fill_null(text, "") if text.null_count else text)
+def trimmed_text(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Arrow text trimmed of white space at either end, '' for missing, by Arrow's kernel directly. Text
+    that has nothing to trim, as most extracts' columns have not, is kept as it is (no copy)."""
+    if text.null_count:
+        text = pc.fill_null(text, "")
+    if not any(_may_need_trimming(chunk) for chunk in text.chunks):
+        return text
+    return pc.utf8_trim_whitespace(text)
+
+
+#: Text with nothing to trim begins and ends with printable ASCII other than the space (0x21 to 0x7E). White
+#: space is either ASCII (the space, tab, line ends and other control characters) or a character of two or
+#: more bytes in UTF-8, whose first and last bytes are 0x80 or above.
+_PRINTABLE_FROM = np.uint8(0x21)
+_PRINTABLE_SPAN = 0x7E - 0x21
+
+
+def _may_need_trimming(chunk: pa.Array) -> bool:
+    """Whether any text of a chunk (no nulls) begins or ends with a byte that may be white space: a quick
+    look at two bytes of each text, in Arrow's own buffers, rather than trimming every text to see."""
+    if not pa.types.is_string(chunk.type) and not pa.types.is_large_string(chunk.type):
+        return True
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    if not len(data) or not len(chunk):  # no text has a byte: all are ''
+        return False
+    offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[chunk.offset : chunk.offset + len(chunk) + 1]
+    starts, ends = offsets[:-1], offsets[1:]
+    # Bytes below 0x21 wrap round to 0xDF and above when 0x21 is taken away: one comparison finds both ends.
+    first = data.take(starts, mode="clip") - _PRINTABLE_FROM
+    last = data.take(ends - 1, mode="clip") - _PRINTABLE_FROM
+    return bool((((first > _PRINTABLE_SPAN) | (last > _PRINTABLE_SPAN)) & (ends > starts)).any())
 
 
 def _cell_text(cell: object) -> object:
