@@ -86,3 +86,24 @@ def test_a_process_forked_after_a_run_runs_notebooks_of_its_own(tmp_path: Path) 
         pytest.fail("the forked process waited for threads that did not survive the fork")
     assert child.exitcode == 0
     assert (tmp_path / "child.ipynb").is_file()
+
+
+def test_a_backfill_worker_reads_the_extracts_again_only_when_a_file_changes(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    from icnreport.params import load_params
+    from icnreport.runner import _read
+
+    shutil.copytree(ROOT / "data" / "demo", tmp_path / "data" / "demo")
+    params_file = tmp_path / "params" / "demo.yaml"
+    params_file.parent.mkdir()
+    shutil.copy(DEMO_PARAMS, params_file)
+    params = load_params(params_file)
+    first = _read(params, keep=True)
+    assert _read(params, keep=True) is first, "the same files: read once"
+    changed = params.asc_files()[0]
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1_000_000_000))
+    again = _read(params, keep=True)
+    assert again is not first, "a file changed: read again"
+    assert _read(params, keep=False) is not again, "a single run always reads"

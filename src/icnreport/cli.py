@@ -80,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
     return _run_many(args, periods)
 
 
-def _run_one(args: argparse.Namespace, period, reuse_kernel: bool = False):
+def _run_one(args: argparse.Namespace, period, backfill_worker: bool = False):
     from icnreport.runner import DEFAULT_NOTEBOOK, run_period
 
     notebook = args.notebook or DEFAULT_NOTEBOOK
@@ -91,7 +91,7 @@ def _run_one(args: argparse.Namespace, period, reuse_kernel: bool = False):
         strict=args.strict,
         notebook=notebook,
         isolated=args.isolated,
-        reuse_kernel=reuse_kernel,
+        backfill_worker=backfill_worker,
     )
 
 
@@ -109,7 +109,7 @@ def _run_many(args: argparse.Namespace, periods: list) -> int:
     else:
         context = None
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # Each worker keeps one kernel for all the months it runs.
+        # Each worker runs its months one after another, each month's two appendices in turn.
         futures = {pool.submit(_run_one, args, period, True): period for period in periods}
         for done, future in enumerate(as_completed(futures), start=1):
             period = futures[future]

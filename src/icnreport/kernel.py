@@ -77,7 +77,6 @@ class InProcessKernel:
         finally:
             sys.modules["__main__"] = self._main
             os.chdir(previous)
-            self._shell.reset(new_session=True)  # let go of the run's data
 
 
 class _InProcessClient(BlockingInProcessKernelClient):

@@ -67,21 +67,23 @@ def run_period(
     strict: bool = False,
     notebook: Path = DEFAULT_NOTEBOOK,
     isolated: bool = False,
-    reuse_kernel: bool = False,
+    backfill_worker: bool = False,
 ) -> RunResult:
     """Run one period end to end and swap its folder into place; raise IcnReportError on any fault.
-    The notebook runs in this process unless `isolated`, when it runs in a separate kernel process;
-    `reuse_kernel` keeps that separate kernel for every period this process runs (a backfill's months)."""
+    The notebook runs in this process unless `isolated`, when it runs in a separate kernel process. A
+    `backfill_worker` (one of several processes each running months of a range) keeps that separate kernel
+    for all its months, and renders its two appendices in turn: the other cores are running other months."""
     # Absolute paths throughout: the notebook runs with its own folder as the working directory.
     params = load_params(Path(params_file).resolve())
     _require_cover(params)
     target = Path(output_root).resolve() / area_folder(params.area) / period.label
     run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = staging_folder(target, run_id)
-    kernel = _Kernel(isolated=isolated, reuse=reuse_kernel)
+    kernel = _Kernel(isolated=isolated, reuse=backfill_worker)
     try:
+        notebook = Path(notebook).resolve()
         result = _build(
-            params, period, staging, run_id, strict=strict, notebook=Path(notebook).resolve(), kernel=kernel
+            params, period, staging, run_id, strict=strict, notebook=notebook, kernel=kernel, worker=backfill_worker
         )
         publish(staging, target)
     except BaseException:
@@ -98,9 +100,17 @@ def _require_cover(params: Params) -> None:
 
 
 def _build(
-    params: Params, period: Period, folder: Path, run_id: str, *, strict: bool, notebook: Path, kernel: "_Kernel"
+    params: Params,
+    period: Period,
+    folder: Path,
+    run_id: str,
+    *,
+    strict: bool,
+    notebook: Path,
+    kernel: "_Kernel",
+    worker: bool,
 ) -> RunResult:
-    from icnreport.extracts import check_strict, read_extracts
+    from icnreport.extracts import check_strict
     from icnreport.figures import compute_figures
     from icnreport.identifiers import Identifiers, check_public
 
@@ -111,7 +121,7 @@ def _build(
     # Started first, a separate kernel boots on the other core while the extracts are read.
     with kernel.started(notebook.parent) as kernel_manager:
         with clock("read"):
-            referrals, asc = read_extracts(params)
+            referrals, asc = _read(params, keep=worker)
         with clock("figures"):
             figures = compute_figures(referrals, asc, params, period)
         check_strict(figures.quarantined, strict or params.strict)
@@ -143,8 +153,9 @@ def _build(
             executed = executing.result()
     identifiers = Identifiers.from_extracts(referrals, asc)
     # The restricted appendix is rendered in a forked process on the other core while this one renders the
-    # public appendix and scans it for identifiers (in turn where processes cannot fork: Windows).
-    with _other_core() as pool:
+    # public appendix and scans it for identifiers; in turn in a backfill's worker (the other cores are running
+    # other months) and where processes cannot fork (Windows).
+    with _InTurn() if worker else _other_core() as pool:
         restricted_done = pool.submit(_render_appendix, executed, params, period, restricted, RESTRICTED)
         timings.update(_render_appendix(executed, params, period, public, PUBLIC))
         with clock("identifiers"):
@@ -154,6 +165,28 @@ def _build(
     checks = {"identifiers_not_checked": dict(identifiers.unchecked), "note": identifiers.unchecked_note()}
     _write_manifest(folder / "manifest.json", params, period, run_id, timings, checks)
     return RunResult(folder, timings)
+
+
+_last_read: dict = {}
+
+
+def _read(params: Params, *, keep: bool):
+    """Both extracts. A backfill's worker keeps the last ones it read, for its next month: the same params
+    and the same files, unchanged (size and modification time), give the same extracts."""
+    from icnreport.extracts import read_extracts
+
+    if not keep:
+        return read_extracts(params)
+    files = [*params.referral_files(), *params.asc_files()]
+    key = (
+        params.model_dump_json(),
+        str(params.source),
+        [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files],
+    )
+    if _last_read.get("key") != key:
+        _last_read.clear()
+        _last_read.update(key=key, extracts=read_extracts(params))
+    return _last_read["extracts"]
 
 
 @dataclass
