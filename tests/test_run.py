@@ -204,12 +204,12 @@ def test_the_demo_run_records_its_identifier_check(demo_run) -> None:
     assert "identifiers" in manifest["timings_seconds"]
 
 
-def test_a_backfill_worker_keeps_one_kernel_for_its_months(tmp_path: Path) -> None:
+def test_an_isolated_backfill_worker_keeps_one_kernel_process_for_its_months(tmp_path: Path) -> None:
     from icnreport.kernel import _shared
 
-    first = run_period(DEMO_PARAMS, Period(2017, 5), tmp_path, reuse_kernel=True)
+    first = run_period(DEMO_PARAMS, Period(2017, 5), tmp_path, isolated=True, backfill_worker=True)
     kernel = _shared[(ROOT / "notebooks")]
-    second = run_period(DEMO_PARAMS, JUNE_2017, tmp_path, reuse_kernel=True)
+    second = run_period(DEMO_PARAMS, JUNE_2017, tmp_path, isolated=True, backfill_worker=True)
     assert _shared[(ROOT / "notebooks")] is kernel and kernel.alive()
     text = " ".join(_pdftotext(second.folder / "restricted" / "appendix.pdf").split())
     assert "322 of the 550 people" in text, "the second month's appendix is its own, not the first's"

@@ -1,6 +1,7 @@
 """The `icnreport` command line. User errors end with one line on standard error and a non-zero exit."""
 
 import argparse
+import multiprocessing
 import os
 import sys
 import time
@@ -28,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="fail if any input row is quarantined")
     run.add_argument("--notebook", type=Path, help="an appendix notebook other than notebooks/appendix.ipynb")
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="months run at once (default: cores)")
+    run.add_argument(
+        "--isolated",
+        action="store_true",
+        help="run the notebook in a separate Jupyter kernel process (slower; a crashing cell cannot stop the run)",
+    )
 
     synth = commands.add_parser("synth", help="write a deterministic synthetic extract (no real person's data)")
     synth.add_argument("--out", type=Path, default=Path("data/demo"), help="folder to write (default data/demo)")
@@ -74,12 +80,18 @@ def _run(args: argparse.Namespace) -> int:
     return _run_many(args, periods)
 
 
-def _run_one(args: argparse.Namespace, period, reuse_kernel: bool = False):
+def _run_one(args: argparse.Namespace, period, backfill_worker: bool = False):
     from icnreport.runner import DEFAULT_NOTEBOOK, run_period
 
     notebook = args.notebook or DEFAULT_NOTEBOOK
     return run_period(
-        args.params, period, args.output_dir, strict=args.strict, notebook=notebook, reuse_kernel=reuse_kernel
+        args.params,
+        period,
+        args.output_dir,
+        strict=args.strict,
+        notebook=notebook,
+        isolated=args.isolated,
+        backfill_worker=backfill_worker,
     )
 
 
@@ -87,9 +99,17 @@ def _run_many(args: argparse.Namespace, periods: list) -> int:
     """Each month of a range, several at once; a month that fails is reported and the rest go on."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from icnreport.runner import preload
+
     started, failed = time.perf_counter(), 0
-    with ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(periods)))) as pool:
-        # Each worker keeps one kernel for all the months it runs.
+    workers = max(1, min(args.jobs, len(periods)))
+    if "fork" in multiprocessing.get_all_start_methods():
+        preload()  # once here, not once in each worker
+        context = multiprocessing.get_context("fork")
+    else:
+        context = None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # Each worker runs its months one after another, each month's two appendices in turn.
         futures = {pool.submit(_run_one, args, period, True): period for period in periods}
         for done, future in enumerate(as_completed(futures), start=1):
             period = futures[future]

@@ -24,8 +24,9 @@ What cannot be checked without false alarms is skipped and counted (`Identifiers
 
 What is read: HTML as shown (the text, and the alt, title, aria-label, placeholder, value, href and src
 attributes, but not scripts, styles or `data:` URIs such as embedded chart images); PDF page text and
-document information (pypdf); every workbook cell as Excel shows it (numbers under a thousands format as
-"1,460,000"), sheet names and document properties (openpyxl); CSV, JSON, text and other text files as UTF-8.
+document information (PDFium, through pypdfium2); every workbook cell as Excel shows it (numbers under a
+thousands format as "1,460,000"), sheet names and document properties (openpyxl); CSV, JSON, text and other
+text files as UTF-8.
 Images are not read (the text drawn in a chart is not checked). A file of any other type cannot be checked,
 and that fails the run too.
 """
@@ -339,7 +340,7 @@ def readable_text(path: Path, folder: Path | None = None) -> str | None:
         if suffix in WORKBOOK_SUFFIXES:
             return workbook_text(path)
         return _read_text(path)
-    except Exception as error:  # pypdf and openpyxl raise many kinds for a damaged file
+    except Exception as error:  # PDFium and openpyxl raise many kinds for a damaged file
         raise IdentifierLeak(
             f"{shown} cannot be read to check it for identifiers ({type(error).__name__}); nothing was published"
         ) from None
@@ -380,12 +381,15 @@ def _is_data_uri(value: str) -> bool:
 
 def pdf_text(path: Path) -> str:
     """The text of every page of a PDF, and its document information (title, author, subject, keywords)."""
-    from pypdf import PdfReader
+    import pypdfium2
 
-    reader = PdfReader(path)
-    metadata = reader.metadata or {}
-    information = [str(metadata[key]) for key in metadata]  # indexing resolves indirect objects
-    return BLOCK_BREAK.join([*information, *(page.extract_text() for page in reader.pages)])
+    document = pypdfium2.PdfDocument(path)
+    try:
+        information = [str(value) for value in document.get_metadata_dict(skip_empty=True).values()]
+        pages = [page.get_textpage().get_text_bounded() for page in document]
+    finally:
+        document.close()
+    return BLOCK_BREAK.join([*information, *pages]).replace("\r\n", "\n")
 
 
 def workbook_text(path: Path) -> str:

@@ -15,14 +15,13 @@ import subprocess
 import time
 import uuid
 import warnings
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from icnreport.audiences import PUBLIC, RESTRICTED
 from icnreport.errors import IcnReportError, ParamsError
-from icnreport.kernel import KERNEL_ARGUMENTS, EarlyKernel, shared_kernel
 from icnreport.params import Params, load_params
 from icnreport.period import Period
 from icnreport.publish import discard, publish, staging_folder
@@ -67,17 +66,25 @@ def run_period(
     *,
     strict: bool = False,
     notebook: Path = DEFAULT_NOTEBOOK,
-    reuse_kernel: bool = False,
+    isolated: bool = False,
+    backfill_worker: bool = False,
 ) -> RunResult:
     """Run one period end to end and swap its folder into place; raise IcnReportError on any fault.
-    `reuse_kernel` keeps one kernel for every period this process runs (a backfill's months)."""
-    params = load_params(params_file)
+    The notebook runs in this process unless `isolated`, when it runs in a separate kernel process. A
+    `backfill_worker` (one of several processes each running months of a range) keeps that separate kernel
+    for all its months, and renders its two appendices in turn: the other cores are running other months."""
+    # Absolute paths throughout: the notebook runs with its own folder as the working directory.
+    params = load_params(Path(params_file).resolve())
     _require_cover(params)
     target = Path(output_root).resolve() / area_folder(params.area) / period.label
     run_id = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = staging_folder(target, run_id)
+    kernel = _Kernel(isolated=isolated, reuse=backfill_worker)
     try:
-        result = _build(params, period, staging, run_id, strict=strict, notebook=notebook, reuse_kernel=reuse_kernel)
+        notebook = Path(notebook).resolve()
+        result = _build(
+            params, period, staging, run_id, strict=strict, notebook=notebook, kernel=kernel, worker=backfill_worker
+        )
         publish(staging, target)
     except BaseException:
         discard(staging)
@@ -93,9 +100,17 @@ def _require_cover(params: Params) -> None:
 
 
 def _build(
-    params: Params, period: Period, folder: Path, run_id: str, *, strict: bool, notebook: Path, reuse_kernel: bool
+    params: Params,
+    period: Period,
+    folder: Path,
+    run_id: str,
+    *,
+    strict: bool,
+    notebook: Path,
+    kernel: "_Kernel",
+    worker: bool,
 ) -> RunResult:
-    from icnreport.extracts import check_strict, read_extracts
+    from icnreport.extracts import check_strict
     from icnreport.figures import compute_figures
     from icnreport.identifiers import Identifiers, check_public
 
@@ -103,11 +118,10 @@ def _build(
     started = time.perf_counter()
     clock = _Clock(timings)
     _require_notebook(notebook)
-    # Started first, the kernel boots on the other core while the extracts are read.
-    kernel = shared_kernel(notebook.parent) if reuse_kernel else EarlyKernel(notebook.parent)
-    try:
+    # Started first, a separate kernel boots on the other core while the extracts are read.
+    with kernel.started(notebook.parent) as kernel_manager:
         with clock("read"):
-            referrals, asc = read_extracts(params)
+            referrals, asc = _read(params, keep=worker)
         with clock("figures"):
             figures = compute_figures(referrals, asc, params, period)
         check_strict(figures.quarantined, strict or params.strict)
@@ -116,7 +130,9 @@ def _build(
         restricted.mkdir()
         figures_json = restricted / "figures.json"
         figures_json.write_text(figures.to_json(), encoding="utf-8")
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        # A separate kernel runs the notebook on the other core while this process gets on with the rest; a
+        # kernel in this process runs it first (the rest would only compete with it for the interpreter).
+        with ThreadPoolExecutor(max_workers=1) if kernel.isolated else _InTurn() as pool:
             executing = pool.submit(
                 clock.timed,
                 "execute",
@@ -126,22 +142,20 @@ def _build(
                 params.source,
                 period,
                 figures_json,
-                kernel.manager,
+                kernel_manager,
             )
-            # While the kernel runs the notebook: the restricted listings, the workbook, the renderers' imports.
+            # The restricted listings, the workbook, the renderers' imports.
             referrals.quarantined.to_csv(restricted / "quarantined_referrals.csv", index=False)
             asc.quarantined.to_csv(restricted / "quarantined_asc.csv", index=False)
             with clock("tables"):
                 _write_workbook(params, period, figures, public / "tables.xlsx")
-            _import_renderers()
+            preload()
             executed = executing.result()
-    finally:
-        if not reuse_kernel:
-            kernel.shutdown()
     identifiers = Identifiers.from_extracts(referrals, asc)
     # The restricted appendix is rendered in a forked process on the other core while this one renders the
-    # public appendix and scans it for identifiers (in turn where processes cannot fork: Windows).
-    with _other_core() as pool:
+    # public appendix and scans it for identifiers; in turn in a backfill's worker (the other cores are running
+    # other months) and where processes cannot fork (Windows).
+    with _InTurn() if worker else _other_core() as pool:
         restricted_done = pool.submit(_render_appendix, executed, params, period, restricted, RESTRICTED)
         timings.update(_render_appendix(executed, params, period, public, PUBLIC))
         with clock("identifiers"):
@@ -151,6 +165,53 @@ def _build(
     checks = {"identifiers_not_checked": dict(identifiers.unchecked), "note": identifiers.unchecked_note()}
     _write_manifest(folder / "manifest.json", params, period, run_id, timings, checks)
     return RunResult(folder, timings)
+
+
+_last_read: dict = {}
+
+
+def _read(params: Params, *, keep: bool):
+    """Both extracts. A backfill's worker keeps the last ones it read, for its next month: the same params
+    and the same files, unchanged (size and modification time), give the same extracts."""
+    from icnreport.extracts import read_extracts
+
+    if not keep:
+        return read_extracts(params)
+    files = [*params.referral_files(), *params.asc_files()]
+    key = (
+        params.model_dump_json(),
+        str(params.source),
+        [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files],
+    )
+    if _last_read.get("key") != key:
+        _last_read.clear()
+        _last_read.update(key=key, extracts=read_extracts(params))
+    return _last_read["extracts"]
+
+
+@dataclass
+class _Kernel:
+    """Where the notebook runs: in this process, or in a separate kernel process (`isolated`), which a
+    backfill worker keeps for all its months (`reuse`)."""
+
+    isolated: bool = False
+    reuse: bool = False
+
+    @contextlib.contextmanager
+    def started(self, folder: Path):
+        """The kernel manager to hand papermill, for one run, with `folder` as the working directory."""
+        from icnreport.kernel import EarlyKernel, in_process_kernel, shared_kernel
+
+        if not self.isolated:
+            with in_process_kernel().running(folder, CELL_TIMEOUT) as manager:
+                yield manager
+            return
+        kernel = shared_kernel(folder) if self.reuse else EarlyKernel(folder)
+        try:
+            yield kernel.manager
+        finally:
+            if not self.reuse:
+                kernel.shutdown()
 
 
 class _Clock:
@@ -173,9 +234,16 @@ def _require_notebook(notebook: Path) -> None:
         raise RunError(f"{notebook}: appendix notebook not found")
 
 
-def _import_renderers() -> None:
-    """Import nbconvert and WeasyPrint (a second or so) while the kernel is busy."""
-    import icnreport.render  # noqa: F401
+def preload() -> None:
+    """Import what a run uses (two seconds or so), so that processes forked afterwards have it all: the
+    process rendering the restricted appendix, a backfill's workers."""
+    import papermill  # noqa: F401
+
+    import icnreport.appendix
+    import icnreport.identifiers
+    import icnreport.kernel
+    import icnreport.render
+    import icnreport.workbook  # noqa: F401
 
     with contextlib.suppress(ImportError), warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -189,6 +257,8 @@ def execute_notebook(
     naming the cell. Parameters the notebook does not declare are refused, not warned about."""
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from icnreport.kernel import KERNEL_ARGUMENTS, CellTimeout
 
     parameters = {
         "params_file": str(Path(params_file).resolve()),
@@ -220,10 +290,11 @@ def execute_notebook(
         # papermill counts from 0 and includes the parameters cell it injects after the notebook's own, so its
         # index is the cell's number counting from 1 in the notebook as the analyst sees it.
         first_line = next((line for line in error.source.splitlines() if line.strip()), "").strip()
+        cell = f"{notebook.name}: cell {error.cell_index} ({first_line[:60]!r})"
+        if error.ename == CellTimeout.__name__:
+            raise RunError(f"{cell} ran for more than {CELL_TIMEOUT} seconds") from None
         message = str(error.evalue).splitlines()[0] if error.evalue else ""
-        raise RunError(
-            f"{notebook.name}: cell {error.cell_index} ({first_line[:60]!r}) failed: {error.ename}: {message}"
-        ) from None
+        raise RunError(f"{cell} failed: {error.ename}: {message}") from None
     except DeadKernelError:
         raise RunError(f"{notebook.name}: the kernel died while running the notebook") from None
     except CellTimeoutError:
@@ -248,11 +319,74 @@ def render_html(executed, params: Params, period: Period, audience: str) -> str:
 
 
 def _other_core():
-    """A one-process pool that forks (cheap: the libraries are already imported), or, where fork is not
-    available, one that runs each task at once in this process."""
+    """Runs a task in a forked process (cheap: the libraries are already imported), or, where processes
+    cannot fork (Windows), straight away in this one."""
     if "fork" in multiprocessing.get_all_start_methods():
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        return _Forked()
     return _InTurn()
+
+
+class _Forked(contextlib.AbstractContextManager):
+    """Each task in a process of its own, forked, that exits when the task is done: unlike a pool's worker,
+    it cannot be left waiting for more work if this process is killed."""
+
+    def __init__(self) -> None:
+        self._started: list = []
+
+    def submit(self, function, *args) -> "_ForkedTask":
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        process = multiprocessing.get_context("fork").Process(target=_send_result, args=(sender, function, *args))
+        process.start()
+        sender.close()
+        self._started.append(process)
+        return _ForkedTask(process, receiver)
+
+    def __exit__(self, *exc_info) -> None:
+        for process in self._started:
+            if process.is_alive() and exc_info[0] is not None:
+                process.terminate()  # this run failed; its other half is not wanted
+            process.join()
+
+
+@dataclass
+class _ForkedTask:
+    process: multiprocessing.process.BaseProcess
+    receiver: "multiprocessing.connection.Connection"
+
+    def result(self):
+        """The task's return value, or its exception raised here."""
+        try:
+            failed, value = self.receiver.recv()
+        except EOFError:
+            self.process.join()
+            raise RunError(
+                f"the process rendering the appendix stopped (exit status {self.process.exitcode})"
+            ) from None
+        finally:
+            self.receiver.close()
+        self.process.join()
+        if failed:
+            raise value
+        return value
+
+
+def _send_result(sender, function, *args) -> None:
+    try:
+        outcome = (False, function(*args))
+    except BaseException as error:  # sent back to be raised in the parent
+        outcome = (True, error if _picklable(error) else RunError(f"{type(error).__name__}: {error}"))
+    sender.send(outcome)
+    sender.close()
+
+
+def _picklable(value) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
 
 
 class _InTurn(contextlib.AbstractContextManager):
