@@ -4,10 +4,11 @@ numbers, text trimmed by Arrow directly, NHS numbers with separators stripped li
 import pandas as pd
 import pyarrow as pa
 import pytest
-from conftest import NHS_A, figures_of
+from conftest import NHS_A, NHS_B, asc_extract, figures_of
 
 from icnreport.distinct import codes_of, factorize
 from icnreport.nhs_number import nhs_numbers
+from icnreport.outcomes import link_services
 from icnreport.tables import as_text, trimmed_text
 
 
@@ -117,3 +118,37 @@ def test_invalid_nhs_numbers_are_noted_on_kept_cld_rows_only():
     figures = figures_of([REFERRAL], asc)
     assert figures.quarantined == {"unknown event type": 1}
     assert figures.warnings["asc_rows_with_invalid_nhs_number"] == 1
+
+
+def test_only_exact_repeats_of_a_service_count_once():
+    """Four Service rows of P1 (NHS_A), none ended: GBP 100 weekly from 1 January 2016; GBP 50 weekly from the
+    same day (same person and start, another cost: not a repeat); the first row again (a repeat); GBP 100
+    weekly from 1 February 2016. Before and after: 100 + 50 + 100 = GBP 250, one repeat."""
+    first = {**SERVICE_ROW, "event_start_date": "2016-01-01", "unit_cost": "100"}
+    asc = [first, {**first, "unit_cost": "50"}, first, {**first, "event_start_date": "2016-02-01"}]
+    figures = figures_of([REFERRAL], asc)
+    assert (figures.weekly_cost_before, figures.weekly_cost_after) == (250.0, 250.0)
+    assert figures.warnings["service_rows_repeating_an_earlier_row"] == 1
+
+
+def test_services_are_linked_alike_whatever_the_person_id_codes():
+    """Person ids are codes 0, 1, ... from the reader, looked up in a table; codes far apart (as another
+    caller might pass) are looked up by hashing: the same links either way. P1 and P2 carry NHS_A (P2 also
+    on a row with no NHS number, and on one with NHS_B: two NHS numbers); P3 carries NHS_B only, and NHS_B
+    was not referred. NHS_A's services: P1's GBP 100, then P2's GBP 30, 20 and 10, in the file's order."""
+    asc = asc_extract(
+        [
+            {**SERVICE_ROW, "person_id": "P1"},
+            {**SERVICE_ROW, "person_id": "P2", "unit_cost": "30"},
+            {**SERVICE_ROW, "person_id": "P2", "nhs_number": "", "unit_cost": "20"},
+            {**SERVICE_ROW, "person_id": "P2", "nhs_number": NHS_B, "unit_cost": "10"},
+            {**SERVICE_ROW, "person_id": "P3", "nhs_number": NHS_B},
+        ]
+    ).rows
+    people = pd.DataFrame({"nhs_number": pd.array([int(NHS_A)], dtype="Int64")})
+    dense = link_services(people, asc)
+    sparse = link_services(people, asc.assign(person_id=asc["person_id"].astype("int64") * 10**12 + 7))
+    for linked in (dense, sparse):
+        assert linked.services["unit_cost"].tolist() == [100.0, 30.0, 20.0, 10.0]
+        assert linked.services["asc_row"].tolist() == [0, 1, 2, 3]
+        assert linked.person_ids_with_several_nhs_numbers == 1

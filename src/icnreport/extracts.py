@@ -230,7 +230,8 @@ def check_referrals(raw: pd.DataFrame, networks: list[str]) -> pd.DataFrame:
             "date_of_birth": parse_dates(column("date_of_birth")),
             "stated_age": _whole_years(column("age")),
             "gp_practice": _category(column("gp_practice")),
-        }
+        },
+        copy=False,  # the columns stay as made, not copied into one block per type
     )
     missing_date = is_blank(column("referral_date"))
     checks = [
@@ -286,7 +287,8 @@ def check_asc(raw: pd.DataFrame) -> pd.DataFrame:
             "frequency": cost["frequency"],
             "weekly_cost": cost["weekly_cost"].where(is_service),
             "one_off": cost["one_off"] & is_service,
-        }
+        },
+        copy=False,  # the columns stay as made, not copied into one block per type
     )
     service = pd.Series(is_service, index=raw.index)
     checks = [

@@ -64,13 +64,14 @@ def link_services(people: pd.DataFrame, asc: pd.DataFrame, kept: np.ndarray | No
     if kept is not None:
         valid = valid & kept
         service = service & kept
-    all_links = _distinct_pairs(asc["nhs_number"].to_numpy()[valid], asc["person_id"].to_numpy()[valid])
-    several = int(all_links["person_id"].value_counts().gt(1).sum())
+    person_ids = asc["person_id"].to_numpy()
+    all_links = _distinct_pairs(asc["nhs_number"].to_numpy()[valid], person_ids[valid])
+    several = _with_several(all_links["person_id"].to_numpy())
     links = all_links[all_links["nhs_number"].isin(people["nhs_number"].dropna().to_numpy(dtype=np.int64))]
-    service = service & asc["person_id"].isin(links["person_id"]).to_numpy()
+    service = service & _among(person_ids, links["person_id"].to_numpy())
     columns = ["person_id", "event_start_date", "event_end_date", "weekly_cost", "one_off", "unit_cost"]
     linked_rows = asc.loc[service, list(dict.fromkeys([*EVENT_COLUMNS, *columns]))]
-    service_rows = linked_rows.drop_duplicates(EVENT_COLUMNS)
+    service_rows = linked_rows[~_repeats(linked_rows)]
     services = links.merge(service_rows[columns].reset_index(names="asc_row"), on="person_id")
     services = services.rename(columns={"nhs_number": "person"})
     return LinkedServices(services, len(linked_rows) - len(service_rows), several)
@@ -87,10 +88,53 @@ def _distinct_pairs(nhs_numbers: np.ndarray, person_ids: np.ndarray) -> pd.DataF
     pairs = pd.DataFrame({"nhs_number": nhs_numbers, "person_id": person_ids})
     if not len(pairs) or person_ids.min() < 0 or person_ids.max() > _LARGEST_PACKED_CODE:
         return pairs.drop_duplicates().reset_index(drop=True)
-    packed = pd.unique(person_ids.astype(np.int64) * _PAIR_BASE + nhs_numbers)
+    packed = person_ids.astype(np.int64) * _PAIR_BASE + nhs_numbers
+    # A person's rows usually come together: a pair repeating the row before it is never its first appearance.
+    packed = pd.unique(packed[np.r_[True, packed[1:] != packed[:-1]]])
     return pd.DataFrame(
         {"nhs_number": packed % _PAIR_BASE, "person_id": (packed // _PAIR_BASE).astype(person_ids.dtype)}
     )
+
+
+#: Integer codes up to this many times as many as the values they are looked up for are looked up in a table
+#: (one flag per code), many times quicker than hashing them; person ids are codes 0, 1, ... (extracts.py).
+_LOOKUP_TABLE_RATIO = 4
+
+
+def _dense(codes: np.ndarray, values: int) -> bool:
+    """Whether integer codes are small enough, and not negative, for a table with one entry per code."""
+    if codes.dtype.kind not in "iu":
+        return False
+    return not len(codes) or (codes.min() >= 0 and codes.max() <= values * _LOOKUP_TABLE_RATIO)
+
+
+def _among(codes: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each code, whether it is one of the `wanted` codes (as Series.isin)."""
+    if not len(codes) or not _dense(codes, len(codes)) or not _dense(wanted, len(codes)):
+        return pd.Series(codes).isin(wanted).to_numpy()
+    table = np.zeros(max(codes.max(), wanted.max(initial=0)) + 1, dtype=bool)
+    table[wanted] = True
+    return table[codes]
+
+
+def _with_several(person_ids: np.ndarray) -> int:
+    """How many person ids occur more than once in distinct (NHS number, person id) pairs: ids carrying
+    several NHS numbers."""
+    if _dense(person_ids, len(person_ids)):
+        return int((np.bincount(person_ids) > 1).sum())
+    return int(pd.Series(person_ids).value_counts().gt(1).sum())
+
+
+def _repeats(rows: pd.DataFrame) -> np.ndarray:
+    """For each Service row, whether it repeats an earlier row in every EVENT_COLUMNS column (as
+    DataFrame.duplicated). Only rows whose person id and start date occur more than once can: the full
+    comparison is made among those only."""
+    candidates = rows[["person_id", "event_start_date"]].duplicated(keep=False)
+    repeats = np.zeros(len(rows), dtype=bool)
+    if candidates.any():
+        candidates = candidates.to_numpy()
+        repeats[candidates] = rows[candidates].duplicated(EVENT_COLUMNS).to_numpy()
+    return repeats
 
 
 def receipt_on(services: pd.DataFrame, days: pd.Series) -> pd.DataFrame:
