@@ -88,7 +88,11 @@ def track(people: pd.DataFrame, asc: pd.DataFrame, kept: np.ndarray | None = Non
     known = asc["nhs_number"].to_numpy()[known_rows]
     nhs_number = pd.Series(people["nhs_number"].to_numpy(dtype=np.int64, na_value=NOT_VALID), index=people.index)
     tracked = nhs_number.isin(known)  # NOT_VALID (no number) is never a known key
-    reason = pd.Series(NOT_KNOWN_TO_ASC, index=people.index, dtype="string")
-    reason = reason.mask(people["nhs_status"] == MISSING, NHS_MISSING)
-    reason = reason.mask(people["nhs_status"] == INVALID, NHS_INVALID)
-    return people.assign(tracked=tracked, untracked_reason=reason.mask(tracked, pd.NA))
+    # The reason's position in UNTRACKED_REASONS, -1 (NA) for the tracked: text made once per reason.
+    status = people["nhs_status"]
+    reason = np.full(len(people), UNTRACKED_REASONS.index(NOT_KNOWN_TO_ASC))
+    reason[(status == MISSING).to_numpy(dtype=bool, na_value=False)] = UNTRACKED_REASONS.index(NHS_MISSING)
+    reason[(status == INVALID).to_numpy(dtype=bool, na_value=False)] = UNTRACKED_REASONS.index(NHS_INVALID)
+    reason[tracked.to_numpy()] = -1
+    untracked_reason = pd.Series(pd.array(UNTRACKED_REASONS, dtype="string").take(reason, allow_fill=True))
+    return people.assign(tracked=tracked, untracked_reason=untracked_reason.set_axis(people.index))

@@ -143,14 +143,25 @@ def receipt_on(services: pd.DataFrame, days: pd.Series) -> pd.DataFrame:
     packages = services[~services["one_off"]]
     if packages.empty:  # (pandas cannot join an empty Arrow string key to an index)
         return pd.DataFrame({"in_receipt": False, "weekly_cost": 0.0}, index=days.index)
-    day = packages.join(days.rename("day"), on="person")["day"]
+    day = _day_of_each(packages["person"], days)
     active = (packages["event_start_date"] <= day) & (
         packages["event_end_date"].isna() | (packages["event_end_date"] >= day)
     )
     on_day = packages[active.fillna(False).to_numpy()].groupby("person")["weekly_cost"]
-    result = pd.DataFrame({"in_receipt": on_day.size() > 0, "weekly_cost": on_day.sum()})
-    result = result.reindex(days.index)
-    return result.fillna({"in_receipt": False, "weekly_cost": 0.0}).astype({"in_receipt": bool})
+    weekly_costs = on_day.sum()
+    position = weekly_costs.index.get_indexer(days.index)  # -1: no package active on the person's day
+    found = position >= 0
+    weekly_cost = np.zeros(len(days))
+    weekly_cost[found] = weekly_costs.to_numpy()[position[found]]
+    return pd.DataFrame({"in_receipt": found, "weekly_cost": weekly_cost}, index=days.index)
+
+
+def _day_of_each(persons: pd.Series, days: pd.Series) -> pd.Series:
+    """Each service's person's day (NaT for a person without one); `days` has one day per person."""
+    position = days.index.get_indexer(persons)
+    day = days.to_numpy()[position]
+    day[position < 0] = np.datetime64("NaT")
+    return pd.Series(day, index=persons.index)
 
 
 def classify(before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
@@ -158,12 +169,13 @@ def classify(before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
     pence_before = np.round(before["weekly_cost"].to_numpy() * PENCE_PER_POUND)
     pence_after = np.round(after["weekly_cost"].to_numpy() * PENCE_PER_POUND)
     was, now = before["in_receipt"].to_numpy(), after["in_receipt"].to_numpy()
-    outcome = np.select(
+    outcome = np.select(  # positions in OUTCOMES: made into text once per outcome, not once per person
         [~was & ~now, ~was & now, was & ~now, pence_after > pence_before, pence_after < pence_before],
-        [NONE, NEW, ENDED, INCREASED, DECREASED],
-        default=UNCHANGED,
+        [OUTCOMES.index(NONE), OUTCOMES.index(NEW), OUTCOMES.index(ENDED)]
+        + [OUTCOMES.index(INCREASED), OUTCOMES.index(DECREASED)],
+        default=OUTCOMES.index(UNCHANGED),
     )
-    return pd.Series(outcome, index=before.index, dtype="string")
+    return pd.Series(pd.array(OUTCOMES, dtype="string").take(outcome), index=before.index)
 
 
 def person_outcomes(tracked: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
