@@ -22,6 +22,13 @@ from icnreport.tables import as_text, trimmed_text
         # 19 digits do not fit a 64-bit integer: text path, still one code per id.
         pytest.param(["1234567890123456789", "1", "1234567890123456789"], [0, 1, 0], id="too-long"),
         pytest.param(["5", "", "5"], [0, 1, 0], id="blank"),
+        # A shared prefix and digits of one width are read as numbers: the zeros are part of the width.
+        pytest.param(["ICN0010", "ICN0002", "ICN0010"], [0, 1, 0], id="prefix-and-digits"),
+        # Digits of different widths after a prefix ("A01", "A1") stay text: one code per id still.
+        pytest.param(["A01", "A1", "A01"], [0, 1, 0], id="prefix-different-widths"),
+        pytest.param(["A1", "B1", "A1"], [0, 1, 0], id="prefix-not-shared"),
+        pytest.param(["é1", "é2", "é1"], [0, 1, 0], id="prefix-not-ascii"),
+        pytest.param(["ICN", "ICN"], [0, 0], id="prefix-only"),
     ],
 )
 def test_codes_follow_first_appearance_whatever_the_path(ids, codes):

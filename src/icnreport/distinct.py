@@ -49,12 +49,31 @@ LONGEST_NUMERIC_ID = 18
 def codes_of(values: pd.Series) -> np.ndarray:
     """Each value's integer code, 0, 1, ... in order of first appearance: equal values share a code (for
     joins and grouping on integers). Ids that are all plain numbers (digits, no leading zero, as councils'
-    person ids often are) are read as numbers first, which hashes many times faster than text."""
+    person ids often are), or one shared prefix and then digits of one width (`ICN0000001`), are read as
+    numbers first, which hashes many times faster than text."""
     text = arrow_text(values)
-    plain = text is not None and len(text) and not text.null_count
-    if plain and _plain_numbers(text.slice(0, SAMPLE)) and _plain_numbers(text):
-        return pd.factorize(pc.cast(text, pa.int64()).to_numpy())[0]  # one number per text, one text per number
+    if text is not None and len(text) and not text.null_count:
+        prefix = str(text[0].as_py()).rstrip("0123456789")
+        if _numbered(text.slice(0, SAMPLE), prefix) is not None:
+            digits = _numbered(text, prefix)
+            if digits is not None:  # one number per text, one text per number
+                return pd.factorize(pc.cast(digits, pa.int64()).to_numpy())[0]
     return factorize(values)[0]
+
+
+def _numbered(text: pa.ChunkedArray, prefix: str) -> pa.ChunkedArray | None:
+    """The digits of each text, when every text is plain digits (`_plain_numbers`) or, after a prefix every
+    text shares, digits of one width: either way, reading the digits as a number gives each distinct text a
+    distinct number. None for any other text."""
+    if not prefix:
+        return text if _plain_numbers(text) else None
+    if not prefix.isascii() or not pc.all(pc.starts_with(text, prefix)).as_py():
+        return None
+    digits = pc.utf8_slice_codeunits(text, len(prefix))  # the prefix is ASCII: its characters are its bytes
+    width = pc.min_max(pc.binary_length(digits)).as_py()
+    if width["min"] != width["max"] or not 0 < width["min"] <= LONGEST_NUMERIC_ID:
+        return None
+    return digits if pc.all(pc.ascii_is_decimal(digits)).as_py() else None
 
 
 #: How many of a column's first values are looked at before the whole column is checked for plain numbers.
