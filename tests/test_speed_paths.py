@@ -159,3 +159,20 @@ def test_services_are_linked_alike_whatever_the_person_id_codes():
         assert linked.services["unit_cost"].tolist() == [100.0, 30.0, 20.0, 10.0]
         assert linked.services["asc_row"].tolist() == [0, 1, 2, 3]
         assert linked.person_ids_with_several_nhs_numbers == 1
+
+
+def test_blank_rows_are_those_empty_in_every_data_column_whichever_column_rules_them_out():
+    from icnreport.extracts import _blank_rows
+    from icnreport.tables import FAULT
+
+    text = "string[pyarrow]"
+    raw = pd.DataFrame(
+        {
+            FAULT: pd.Series([None, None, None, "3 fields", None, None], dtype=text),
+            "a": pd.Series(["x", "", "", "", "y", ""], dtype=text),
+            "b": pd.Series(["", "", "z", "", "", ""], dtype=text),
+            "c": pd.Series([1.0, None, None, None, None, 2.0]),
+        }
+    )
+    assert _blank_rows(raw, ["a", "b", "c"]).tolist() == [False, True, False, False, False, False]
+    assert _blank_rows(raw, []).tolist() == [True, True, True, False, True, True]
