@@ -107,3 +107,17 @@ def test_a_backfill_worker_reads_the_extracts_again_only_when_a_file_changes(tmp
     again = _read(params, keep=True)
     assert again is not first, "a file changed: read again"
     assert _read(params, keep=False) is not again, "a single run always reads"
+
+
+def test_what_a_run_imports_is_frozen_once_per_process(monkeypatch) -> None:
+    # A backfill worker calls preload every month; freezing again would keep each month's garbage forever.
+    import gc
+
+    from icnreport.runner import preload
+
+    freezes = []
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1))
+    preload.cache_clear()
+    preload()
+    preload()
+    assert freezes == [1]

@@ -6,6 +6,7 @@ a failed or killed run never leaves a half-written appendix where a good one was
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import json
@@ -235,9 +236,11 @@ def _require_notebook(notebook: Path) -> None:
         raise RunError(f"{notebook}: appendix notebook not found")
 
 
+@functools.cache
 def preload() -> None:
     """Import what a run uses (two seconds or so), so that processes forked afterwards have it all: the
-    process rendering the restricted appendix, a backfill's workers."""
+    process rendering the restricted appendix, a backfill's workers. Once a process (and its forks, which
+    inherit that it was done): freezing again each month would keep that month's garbage forever."""
     import papermill  # noqa: F401
 
     import icnreport.appendix
