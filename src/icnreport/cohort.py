@@ -79,13 +79,9 @@ def age_at(date_of_birth: pd.Series, day: pd.Series) -> pd.Series:
     return years.where(date_of_birth.notna() & (years >= 0))
 
 
-def track(people: pd.DataFrame, asc: pd.DataFrame, kept: np.ndarray | None = None) -> pd.DataFrame:
-    """People with `tracked` (their valid NHS number is on any CLD row) and, if not, `untracked_reason`.
-    With `kept`, only the CLD rows it marks True count (the rows that passed the checks)."""
-    known_rows = (asc["nhs_status"] == VALID).to_numpy()
-    if kept is not None:
-        known_rows = known_rows & kept
-    known = asc["nhs_number"].to_numpy()[known_rows]
+def track(people: pd.DataFrame, known: np.ndarray) -> pd.DataFrame:
+    """People with `tracked` (their valid NHS number is one of `known`, the valid NHS numbers on the CLD rows
+    that count: outcomes.CldLinks.nhs_numbers) and, if not, `untracked_reason`."""
     nhs_number = pd.Series(people["nhs_number"].to_numpy(dtype=np.int64, na_value=NOT_VALID), index=people.index)
     tracked = nhs_number.isin(known)  # NOT_VALID (no number) is never a known key
     # The reason's position in UNTRACKED_REASONS, -1 (NA) for the tracked: text made once per reason.

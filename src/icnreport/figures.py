@@ -4,6 +4,7 @@ of it; every figure is unrounded here and defined in the module named beside it.
 import dataclasses
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -96,54 +97,70 @@ def _share(part: int, whole: int) -> float | None:
 
 def compute_figures(referrals: Extract, asc: Extract, params: Params, period: Period) -> Figures:
     """Every figure of SPEC.md for one period, from checked extracts."""
-    # Rows are filtered once, by check and window together; the CLD rows are never copied whole.
-    window = cohort.in_window(referrals.rows, params.programme_start, period.end).to_numpy() & referrals.passed
-    in_window = referrals.rows[window]
-    people = cohort.track(cohort.index_referrals(in_window), asc.rows, kept=asc.passed)
-    people = outcomes.follow_up_days_of(people, period.end, params.follow_up_days)
-    tracked = people[people["tracked"]]
-    complete = tracked[tracked["follow_up_complete"]]
-    linked = outcomes.link_services(complete, asc.rows, kept=asc.passed)
-    services = linked.services
-    per_person = outcomes.person_outcomes(complete, services)
-    counted_people = people[people["follow_up_complete"]]
-    counted_tracked = len(complete)
-    costs = cost_summary(
-        weekly_cost_before=float(per_person["weekly_cost_before"].sum()),
-        weekly_cost_after=float(per_person["weekly_cost_after"].sum()),
-        tracked=counted_tracked,
-        untracked=len(counted_people) - counted_tracked,
-        days_per_year=params.costs.days_per_year,
-        staffing_per_year=params.costs.staffing_per_year,
-    )
-    one_off = outcomes.one_off_services(complete, services)
-    untracked = people[~people["tracked"]]
+    # Work that does not wait on the rest runs in a second thread: first what the CLD extract alone gives,
+    # while the referrals make the cohort; then the cohort's own counts, while its services are linked and
+    # followed up. It is mostly numpy and Arrow work, which leaves the interpreter free for the other thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cld_side = pool.submit(outcomes.cld_links, asc.rows, asc.passed)
+        # Rows are filtered once, by check and window together; the CLD rows are never copied whole.
+        window = cohort.in_window(referrals.rows, params.programme_start, period.end).to_numpy() & referrals.passed
+        in_window = referrals.rows[window]
+        index = cohort.index_referrals(in_window)
+        cld = cld_side.result()
+        people = cohort.track(index, cld.nhs_numbers)
+        people = outcomes.follow_up_days_of(people, period.end, params.follow_up_days)
+        cohort_side = pool.submit(_cohort_figures, referrals, asc, in_window, people, params.networks)
+        complete = people[people["tracked"].to_numpy() & people["follow_up_complete"].to_numpy()]
+        linked = outcomes.link_services(complete, asc.rows, cld=cld)
+        per_person = outcomes.person_outcomes(complete, linked.services)
+        counted_tracked = len(complete)
+        costs = cost_summary(
+            weekly_cost_before=float(per_person["weekly_cost_before"].sum()),
+            weekly_cost_after=float(per_person["weekly_cost_after"].sum()),
+            tracked=counted_tracked,
+            untracked=int(people["follow_up_complete"].sum()) - counted_tracked,
+            days_per_year=params.costs.days_per_year,
+            staffing_per_year=params.costs.staffing_per_year,
+        )
+        one_off = outcomes.one_off_services(complete, linked.services)
+        cohort_figures = cohort_side.result()
     return Figures(
         area=params.area,
         period=period.label,
         period_end=period.end,
         programme_start=params.programme_start,
         follow_up_days=params.follow_up_days,
-        referrals=len(in_window),
-        people=len(people),
-        tracked=len(tracked),
-        untracked=len(untracked),
-        untracked_reasons=_counts(untracked["untracked_reason"], cohort.UNTRACKED_REASONS),
-        tracking_coverage=_share(len(tracked), len(people)),
-        follow_up_incomplete=int((~tracked["follow_up_complete"]).sum()),
+        **cohort_figures,
         outcomes=_counts(per_person["outcome"], outcomes.OUTCOMES),
         in_receipt_before=int(per_person["in_receipt_before"].sum()),
         not_in_receipt_before=int((~per_person["in_receipt_before"]).sum()),
         **dataclasses.asdict(costs),
         days_per_year=params.costs.days_per_year,
         one_off={"services": len(one_off), "cost": float(one_off["unit_cost"].sum())},
-        age=_age(people["age"]),
-        by_network=_by_network(people, params.networks),
-        by_month=_by_month(in_window, people),
-        quarantined=_quarantined(referrals, asc),
-        rows=_ledger(referrals, asc, outside_window=int(referrals.passed.sum()) - len(in_window)),
         warnings=_warnings(people, asc, linked),
     )
+
+
+def _cohort_figures(
+    referrals: Extract, asc: Extract, in_window: pd.DataFrame, people: pd.DataFrame, networks: list[str]
+) -> dict[str, object]:
+    """The figures about the cohort and the rows read, which do not need anyone's services."""
+    tracked = people["tracked"]
+    untracked = people[~tracked.to_numpy()]
+    return {
+        "referrals": len(in_window),
+        "people": len(people),
+        "tracked": int(tracked.sum()),
+        "untracked": len(untracked),
+        "untracked_reasons": _counts(untracked["untracked_reason"], cohort.UNTRACKED_REASONS),
+        "tracking_coverage": _share(int(tracked.sum()), len(people)),
+        "follow_up_incomplete": int((tracked & ~people["follow_up_complete"]).sum()),
+        "age": _age(people["age"]),
+        "by_network": _by_network(people, networks),
+        "by_month": _by_month(in_window, people),
+        "quarantined": _quarantined(referrals, asc),
+        "rows": _ledger(referrals, asc, outside_window=int(referrals.passed.sum()) - len(in_window)),
+    }
 
 
 def _counts(values: pd.Series, categories: tuple[str, ...]) -> dict[str, int]:

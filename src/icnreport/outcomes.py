@@ -2,6 +2,7 @@
 index referral and on the after day (SPEC.md definitions 5 and 6)."""
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,27 +55,53 @@ class LinkedServices:
     person_ids_with_several_nhs_numbers: int
 
 
-def link_services(people: pd.DataFrame, asc: pd.DataFrame, kept: np.ndarray | None = None) -> LinkedServices:
-    """Each tracked person's Service rows, reached through every LA person id that carries their NHS number
-    on any CLD row (so a row with a blank NHS number still counts through its person id). A service
-    repeated row for row (as in successive quarterly extracts) counts once; how many were is reported.
-    With `kept`, only the CLD rows it marks True count (the rows that passed the checks)."""
+@dataclass(frozen=True)
+class CldLinks:
+    """What linking needs from the CLD extract alone: it does not depend on the cohort, so it can be worked
+    out while the cohort is (figures.py does both at once)."""
+
+    links: pd.DataFrame  # distinct (nhs_number, person_id) pairs of rows with a valid NHS number
+    person_ids: np.ndarray  # every row's person id code
+    service: np.ndarray  # rows that are Service rows (and were kept)
+    several: int  # person ids carrying more than one NHS number
+
+    @property
+    def nhs_numbers(self) -> np.ndarray:
+        """The valid NHS numbers (integer keys) on any counted CLD row, each once or more."""
+        return self.links["nhs_number"].to_numpy()
+
+
+def cld_links(asc: pd.DataFrame, kept: np.ndarray | None = None) -> CldLinks:
+    """The CLD extract's NHS number to person id links and its Service rows. With `kept`, only the CLD rows
+    it marks True count (the rows that passed the checks)."""
     valid = (asc["nhs_status"] == VALID).to_numpy()
     service = (asc["event_type"] == SERVICE).to_numpy()
     if kept is not None:
         valid = valid & kept
         service = service & kept
     person_ids = asc["person_id"].to_numpy()
-    all_links = _distinct_pairs(asc["nhs_number"].to_numpy()[valid], person_ids[valid])
-    several = _with_several(all_links["person_id"].to_numpy())
-    links = all_links[all_links["nhs_number"].isin(people["nhs_number"].dropna().to_numpy(dtype=np.int64))]
-    service = service & _among(person_ids, links["person_id"].to_numpy())
+    links = _distinct_pairs(asc["nhs_number"].to_numpy()[valid], person_ids[valid])
+    return CldLinks(links, person_ids, service, _with_several(links["person_id"].to_numpy()))
+
+
+def link_services(
+    people: pd.DataFrame, asc: pd.DataFrame, kept: np.ndarray | None = None, cld: CldLinks | None = None
+) -> LinkedServices:
+    """Each tracked person's Service rows, reached through every LA person id that carries their NHS number
+    on any CLD row (so a row with a blank NHS number still counts through its person id). A service
+    repeated row for row (as in successive quarterly extracts) counts once; how many were is reported.
+    With `kept`, only the CLD rows it marks True count (the rows that passed the checks); `cld` is
+    `cld_links(asc, kept)` when it has been worked out already."""
+    if cld is None:
+        cld = cld_links(asc, kept)
+    links = cld.links[cld.links["nhs_number"].isin(people["nhs_number"].dropna().to_numpy(dtype=np.int64))]
+    service = cld.service & _among(cld.person_ids, links["person_id"].to_numpy())
     columns = ["person_id", "event_start_date", "event_end_date", "weekly_cost", "one_off", "unit_cost"]
     linked_rows = asc.loc[service, list(dict.fromkeys([*EVENT_COLUMNS, *columns]))]
     service_rows = linked_rows[~_repeats(linked_rows)]
     services = links.merge(service_rows[columns].reset_index(names="asc_row"), on="person_id")
     services = services.rename(columns={"nhs_number": "person"})
-    return LinkedServices(services, len(linked_rows) - len(service_rows), several)
+    return LinkedServices(services, len(linked_rows) - len(service_rows), cld.several)
 
 
 #: Pairs of an NHS number (below 10^10) and a person id code are packed into one integer, for speed, when the
@@ -182,8 +209,10 @@ def person_outcomes(tracked: pd.DataFrame, services: pd.DataFrame) -> pd.DataFra
     """For tracked people with complete follow-up (indexed by NHS number), given their services: receipt and
     weekly cost before and after, and their outcome."""
     people = tracked.set_index("nhs_number")
-    before = receipt_on(services, people["before_day"])
-    after = receipt_on(services, people["after_day"])
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the two days at once: mostly numpy, GIL released
+        after_side = pool.submit(receipt_on, services, people["after_day"])
+        before = receipt_on(services, people["before_day"])
+        after = after_side.result()
     return pd.DataFrame(
         {
             "network": people["network"],
