@@ -299,6 +299,22 @@ def test_pdf_refuses_remote_resources_and_leaves_the_old_file(tmp_path: Path, st
     assert sorted(tmp_path.iterdir()) == [target]
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("<p>x</p><script>alert(1)</script>", "contains a <script> element"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "contains a <script> element"),
+        ('<img src="https://example.org/logo.png" alt="Logo">', "refers to 'https://example.org/logo.png'"),
+    ],
+    ids=["script", "script-inside-svg", "remote-image"],
+)
+def test_pdf_refuses_html_that_runs_code_or_fetches(tmp_path: Path, body: str, message: str) -> None:
+    html = f'<html lang="en-GB"><head><title>T</title></head><body>{body}</body></html>'
+    with pytest.raises(RenderError, match=message):
+        html_to_pdf(html, tmp_path / "appendix.pdf", title="T")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_pdf_refuses_an_image_without_alt_text(tmp_path: Path) -> None:
     html = f'<html lang="en-GB"><body><img src="data:image/png;base64,{chart_png()}"></body></html>'
     with pytest.raises(RenderError, match=r"Image \"data:image/png;base64,\.\.\.\" has no required alt"):

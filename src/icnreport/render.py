@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -121,15 +121,19 @@ def html_to_pdf(html: str, pdf_path: Path, *, title: str, lang: str = LANG) -> P
 
     if not title.strip() or not lang.strip():
         raise RenderError("an accessible PDF needs a document title and a language")
-    _check_self_contained(BeautifulSoup(html, "html.parser"))
     pdf_path = Path(pdf_path)
     # Only data URIs may be fetched, and a refusal stops the render rather than leaving a hole in the page.
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+    page = HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher)
+    # Checked as WeasyPrint parsed it: the page it lays out is the page checked, and it is parsed once.
+    _check_self_contained(
+        (_local_name(element.tag), element.attrib)
+        for element in page.etree_element.iter()
+        if isinstance(element.tag, str)
+    )
     with _weasyprint_faults() as faults, _temporary_sibling(pdf_path) as tmp_path:
         try:
-            document = HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher).render(
-                pdf_variant=PDF_VARIANT
-            )
+            document = page.render(pdf_variant=PDF_VARIANT)
         except FatalURLFetchingError as exc:
             raise RenderError(f"the appendix HTML refers to a resource that is not embedded: {exc}") from exc
         document.metadata.title = title
@@ -188,7 +192,7 @@ def _alt_text(output: nbformat.NotebookNode, mimetype: str) -> str:
 def _finish_html(html: str) -> str:
     """Check the rendered page is static, standalone and fully described; mark numeric table cells."""
     soup = BeautifulSoup(html, "html.parser")
-    _check_self_contained(soup)
+    _check_self_contained((tag.name, tag.attrs) for tag in soup.find_all(True))
     for img in soup.find_all("img"):
         alt = (img.get("alt") or "").strip()
         if not alt or alt == NBCONVERT_PLACEHOLDER_ALT:
@@ -199,14 +203,20 @@ def _finish_html(html: str) -> str:
     return str(soup)
 
 
-def _check_self_contained(soup: BeautifulSoup) -> None:
-    """Refuse scripts, frames and links to resources outside the page; data URIs are fine."""
-    for name in FORBIDDEN_ELEMENTS:
-        if soup.find(name) is not None:
+def _check_self_contained(elements: Iterable[tuple[str, Mapping[str, object]]]) -> None:
+    """Refuse scripts, frames and links to resources outside the page; data URIs are fine. `elements` are
+    the page's elements as (tag name, attributes), from either parser."""
+    for name, attributes in elements:
+        if name in FORBIDDEN_ELEMENTS:
             raise RenderError(f"the appendix HTML contains a <{name}> element; it must be static and standalone")
-    for element in soup.find_all(src=True):
-        if not element["src"].startswith("data:"):
-            raise RenderError(f"the appendix HTML refers to {element['src'][:80]!r}; embed it as a data URI")
+        source = attributes.get("src")
+        if isinstance(source, str) and not source.startswith("data:"):
+            raise RenderError(f"the appendix HTML refers to {source[:80]!r}; embed it as a data URI")
+
+
+def _local_name(tag: str) -> str:
+    """An ElementTree tag without its namespace: '{http://www.w3.org/2000/svg}script' -> 'script'."""
+    return tag.rpartition("}")[2].lower()
 
 
 def _mark_numeric_cells(table: Tag) -> None:
