@@ -12,11 +12,17 @@ Measures, on this machine, and writes benchmarks/RESULTS.md (every figure in it 
 6. how the figures' time grows with the number of people;
 
 then compares them with the targets. Synthetic extracts are made once per size under benchmarks/.data/.
+
+Before any of it, it samples the other processes' CPU use (/proc/stat), compiles the icnreport package to
+bytecode (as pip does for an installed copy) and times a fixed single-core workload, the speed check, which it
+times again at the end: the machine's speed drifts from one spell to the next.
 """
 
 import argparse
+import compileall
 import csv
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
@@ -27,9 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -68,8 +76,29 @@ TARGET_FIGURES_PEAK_BYTES = 3e9
 TARGET_DEMO_SECONDS = 4.0
 TARGET_DEMO_SPEEDUP = 2.0
 TARGET_BACKFILL_SECONDS = 25.0
-#: A busy machine distorts timings: warn when the 1-minute load average exceeds this share of the cores.
-BUSY_LOAD_SHARE = 0.5
+
+#: A busy machine distorts timings. Other processes' CPU use is sampled from /proc/stat's aggregate `cpu` line
+#: (all cores' time since boot, in ticks) for CPU_SAMPLE_SECONDS at the start, before any benchmark work; the
+#: machine was busy when they used more than BUSY_CPU_SHARE of all the cores' time. (Not the load average: on
+#: this VM it has stood near 1 while /proc/stat showed the CPUs idle, saying "busy" with nothing else running.)
+PROC_STAT = Path("/proc/stat")
+CPU_SAMPLE_SECONDS = 3.0
+BUSY_CPU_SHARE = 0.25
+
+#: The speed check: a fixed single-threaded workload (Python arithmetic and dict work, then a numpy sort of a
+#: seeded random array), the best of CALIBRATION_RUNS runs, timed at the start and at the end of the benchmark.
+#: It only tells the reader how fast the machine ran (this VM's speed drifts by 40% or more between spells);
+#: no verdict depends on it.
+CALIBRATION_LOOPS = 1_500_000
+CALIBRATION_SORT_SIZE = 7_000_000
+CALIBRATION_RUNS = 5
+#: The speed check's best time on this machine when quiet, and the range of its times when quiet: measured
+#: 2026-11-22, 22:52-23:03 UTC, on the 2-core AMD EPYC VM in /work/main (Python 3.11.7, numpy 2.4.6), 14 times
+#: (each the best of 5) while /proc/stat showed other processes using under 1% of the cores. The lowest was
+#: 0.408 s; most were 0.41-0.43 s, but in a slow spell at 23:01-23:02, with nothing else running and no steal,
+#: it took 0.485 s and 0.629 s. (With another process busy on the other core it took 0.56-0.75 s.)
+REFERENCE_CALIBRATION_SECONDS = 0.408
+QUIET_CALIBRATION_SECONDS = (0.408, 0.629)
 
 
 class BenchError(Exception):
@@ -136,6 +165,11 @@ def memory(kib: int | None) -> str:
 
 def megabytes(size: int) -> str:
     return f"{size / 1e6:,.1f} MB"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage: whole per cent, or one decimal below 1% so that a small share does not read 0%."""
+    return f"{share:.1%}" if 0 < share < 0.01 else f"{share:.0%}"
 
 
 def table(headings: list[str], rows: list[list]) -> list[str]:
@@ -491,6 +525,114 @@ def proc_field(path: str, name: str) -> str | None:
     return None
 
 
+def load_average() -> float | None:
+    """The 1-minute load average, for information only (see BUSY_CPU_SHARE); None where there is none."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def cpu_ticks(text: str) -> dict[str, int] | None:
+    """The aggregate `cpu` line of /proc/stat's text, in ticks: busy (user, nice, system, irq, softirq, steal),
+    idle (idle, iowait) and, on its own, steal (time the hypervisor gave to other machines). guest and
+    guest_nice are left out: they are already counted in user and nice. None when there is no such line."""
+    for line in text.splitlines():
+        fields = line.split()
+        if fields and fields[0] == "cpu":
+            values = [int(value) for value in fields[1:9]]
+            user, nice, system, idle, iowait, irq, softirq, steal = values + [0] * (8 - len(values))
+            return {"busy": user + nice + system + irq + softirq + steal, "idle": idle + iowait, "steal": steal}
+    return None
+
+
+def cpu_shares(before: dict[str, int], after: dict[str, int]) -> dict[str, float] | None:
+    """The shares of all the cores' time that were busy, and stolen, between two readings of cpu_ticks; None
+    when no time passed between them."""
+    busy, idle = after["busy"] - before["busy"], after["idle"] - before["idle"]
+    if busy + idle <= 0:
+        return None
+    return {"busy": busy / (busy + idle), "steal": (after["steal"] - before["steal"]) / (busy + idle)}
+
+
+def read_cpu_ticks(path: Path) -> dict[str, int] | None:
+    try:
+        return cpu_ticks(path.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+
+
+def sample_cpu(seconds: float = CPU_SAMPLE_SECONDS, path: Path = PROC_STAT) -> dict:
+    """How much of the machine's CPU time other processes used over `seconds` (this one sleeps meanwhile):
+    {"busy": share, "steal": share, "seconds": ...}, or {"error": why} where it cannot be measured (no
+    /proc/stat: not Linux)."""
+    before = read_cpu_ticks(path)
+    if before is None:
+        return {"error": f"{path} could not be read (it exists on Linux only)"}
+    started = time.perf_counter()
+    time.sleep(seconds)
+    after = read_cpu_ticks(path)
+    shares = cpu_shares(before, after) if after else None
+    if shares is None:
+        return {"error": f"{path} could not be read a second time, or showed no time passing"}
+    return {**shares, "seconds": time.perf_counter() - started}
+
+
+def was_busy(sample: dict) -> bool | None:
+    """Whether other processes used more than BUSY_CPU_SHARE of the cores' time; None when not measured."""
+    return sample["busy"] > BUSY_CPU_SHARE if "busy" in sample else None
+
+
+def speed_workload(loops: int = CALIBRATION_LOOPS, size: int = CALIBRATION_SORT_SIZE) -> int:
+    """The speed check's fixed work, on one core: Python arithmetic and dict updates, then a numpy sort of a
+    seeded random array. Returns a checksum, the same every time, so that none of the work goes unused."""
+    counts: dict[int, int] = {}
+    total = 0
+    for i in range(loops):
+        key = (i * 7919) % 1021
+        counts[key] = counts.get(key, 0) + (i & 15)
+        total += i % 13
+    ordered = np.sort(np.random.default_rng(1).random(size))
+    return total + sum(counts.values()) + int(ordered[size // 2] * 1e6)
+
+
+def speed_check(runs: int = CALIBRATION_RUNS, workload: Callable[[], object] = speed_workload) -> float:
+    """The best wall time, in seconds, of `runs` runs of the workload."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        workload()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def against_reference(seconds: float, reference: float = REFERENCE_CALIBRATION_SECONDS) -> str:
+    """A speed check's time against the reference, in words: "12% slower than the reference" when it took 12%
+    longer, "5% faster" when it took 5% less time."""
+    change = round((seconds / reference - 1) * 100)
+    if change == 0:
+        return "as fast as the reference"
+    return f"{abs(change)}% {'slower' if change > 0 else 'faster'} than the reference"
+
+
+def compile_package(folders: list[str] | None = None) -> dict:
+    """Compile icnreport's sources to bytecode (`__pycache__`, git-ignored), as pip does when it installs a copy.
+    This environment sets PYTHONDONTWRITEBYTECODE=1 and the package is installed editable, so otherwise every
+    process that imports icnreport would compile its sources again (0.2-0.3 s), which an installed copy does
+    not do after its first run. Returns the folders and files compiled, or {"error": why}."""
+    if folders is None:
+        spec = importlib.util.find_spec("icnreport")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+    if not folders:
+        return {"error": "the icnreport package's folder was not found"}
+    started = time.perf_counter()
+    compiled = all([compileall.compile_dir(folder, quiet=1) for folder in folders])
+    files = sum(1 for folder in folders for _ in Path(folder).rglob("*.py"))
+    if not compiled:
+        return {"error": f"compileall could not compile every file in {', '.join(folders)}"}
+    return {"folders": folders, "files": files, "seconds": time.perf_counter() - started}
+
+
 def git_state() -> str:
     def git(*args: str) -> str:
         done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False)
@@ -601,7 +743,50 @@ def growth_ratio(sized: dict, small: int, large: int) -> float | None:
     )
 
 
+def cpu_use(sample: dict, cores: str) -> str:
+    """Other processes' CPU use at the start, in words."""
+    if "error" in sample:
+        return f"could not be measured: {sample['error']}"
+    text = f"{percent(sample['busy'])} of the {cores} cores' time was in use"
+    if sample["steal"] > 0:
+        text += f", including {percent(sample['steal'])} taken by the hypervisor (steal)"
+    return text + f", in a {sample['seconds']:.0f} s sample of /proc/stat taken before any benchmark work"
+
+
+def load_averages(load: tuple[float | None, float | None]) -> str:
+    return " / ".join("–" if value is None else f"{value:.2f}" for value in load)
+
+
+def speed_sentence(speed: dict) -> str:
+    """The speed check at the start and at the end, in a sentence, against the reference."""
+    return (
+        f"Speed check (a fixed single-core workload, best of {speed['runs']}; the lower, the faster): "
+        f"{speed['start']:.2f} s at the start ({against_reference(speed['start'])}) and "
+        f"{speed['end']:.2f} s at the end ({against_reference(speed['end'])}). The reference, "
+        f"{REFERENCE_CALIBRATION_SECONDS:.2f} s, is its best time on the 2-core VM this benchmark was written on "
+        "(`REFERENCE_CALIBRATION_SECONDS` in benchmarks/run.py); with nothing else running there it has taken "
+        f"{QUIET_CALIBRATION_SECONDS[0]:.2f}-{QUIET_CALIBRATION_SECONDS[1]:.2f} s, as the VM's speed drifts "
+        "between spells. Compare timings from two runs only alongside their speed checks; no verdict depends on it."
+    )
+
+
+def bytecode_note(bytecode: dict) -> str:
+    if "error" in bytecode:
+        return (
+            f"- The icnreport package could not be compiled to bytecode before timing ({bytecode['error']}), so "
+            "each process that imports it compiled its sources again: the timings are slower than an installed "
+            "copy's by that much."
+        )
+    return (
+        f"- Before any timing, the icnreport package ({bytecode['files']} source files) was compiled to bytecode "
+        "once with `compileall`, as pip does when it installs a copy: this environment sets "
+        "PYTHONDONTWRITEBYTECODE=1 and the package is installed editable, so otherwise every process importing it "
+        "would compile its sources again (0.2-0.3 s), which an installed copy does not do after its first run."
+    )
+
+
 def report(results: dict, args: argparse.Namespace, command: str) -> str:
+    cores = results["machine"]["cores (nproc)"]
     lines = ["# icnreport benchmark results", ""]
     lines += [
         f"- Date: {results['started']} (took {results['elapsed']:.0f} s)",
@@ -609,17 +794,20 @@ def report(results: dict, args: argparse.Namespace, command: str) -> str:
         f"- Code: git commit {results['git']}",
         f"- Runs: median of {args.repeats} run(s) per measurement (range in brackets when more than one); "
         f"scale extracts for period {args.period}, seed 1",
-        f"- Load average (1 min) at start / end: {results['load'][0]:.2f} / {results['load'][1]:.2f} "
-        f"on {results['machine']['cores (nproc)']} cores",
+        f"- Other processes' CPU use at the start: {cpu_use(results['cpu'], cores)}",
+        f"- Load average (1 min) at start / end: {load_averages(results['load'])} on {cores} cores (for "
+        "information only: the CPU use above judges whether the machine was busy)",
     ]
     if results["busy"]:
         lines += [
             "",
-            "**The machine was busy when this started (load average above half its cores): the timings are "
-            "distorted and should not be compared with the targets. Rerun on a quiet machine.**",
+            f"**The machine was busy when this started (other processes used {percent(results['cpu']['busy'])} of "
+            f"its cores' time, more than {BUSY_CPU_SHARE:.0%}): the timings are distorted and should not be "
+            "compared with the targets. Rerun on a quiet machine.**",
         ]
     lines += ["", "## Machine", ""]
     lines += table(["", ""], [[key, value] for key, value in results["machine"].items()])
+    lines += ["", speed_sentence(results["speed"])]
 
     lines += ["", "## Targets", ""]
     lines += table(["target", "status", "measured"], targets(results, results["sizes_asked"]))
@@ -802,8 +990,10 @@ def report(results: dict, args: argparse.Namespace, command: str) -> str:
         "",
         "## Notes",
         "",
-        "- Everything above was measured by this run of benchmarks/run.py; nothing is copied in by hand.",
+        "- Everything above was measured by this run of benchmarks/run.py; nothing is copied in by hand but the "
+        "speed check's reference.",
         "- Timings depend on the machine and on whatever else it is doing: other load distorts them.",
+        bytecode_note(results["bytecode"]),
         "- Peak RSS is the process's high-water mark (`ru_maxrss`), so it includes the interpreter and the "
         "imported libraries.",
         '- "Demo end to end" is judged on the wall time of the `icnreport run` command (what a user or '
@@ -840,16 +1030,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     command = shlex.join([os.path.relpath(sys.executable, Path.cwd()), *sys.argv]) if argv is None else shlex.join(argv)
     started = time.perf_counter()
+    say(f"icnreport benchmark: sizes {', '.join(f'{n:,}' for n in args.size_list)}; {args.repeats} repeat(s)")
+    load_start = load_average()
+    # Before any benchmark work, so that what it sees is other processes' use.
+    cpu = sample_cpu()
     results: dict = {
         "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
         "git": git_state(),
         "sizes_asked": args.size_list,
         "sizes": [],
+        "cpu": cpu,
+        "busy": was_busy(cpu),
     }
-    load_start = os.getloadavg()[0]
-    say(f"icnreport benchmark: sizes {', '.join(f'{n:,}' for n in args.size_list)}; {args.repeats} repeat(s)")
-    say(f"load average {load_start:.2f} on {results['machine']['cores (nproc)']} cores")
+    cores = results["machine"]["cores (nproc)"]
+    say(f"other processes' CPU use: {cpu_use(cpu, cores)}")
+    results["bytecode"] = compile_package()
+    say(
+        f"bytecode: {results['bytecode']['error']}"
+        if "error" in results["bytecode"]
+        else f"compiled icnreport's {results['bytecode']['files']} source files to bytecode"
+    )
+    results["speed"] = {"runs": CALIBRATION_RUNS, "start": speed_check()}
+    say(f"speed check: {results['speed']['start']:.2f} s ({against_reference(results['speed']['start'])})")
     failures = 0
 
     say("1. figures from synthetic extracts")
@@ -883,11 +1086,11 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"    failed: {error}")
                 results[key] = {"error": str(error)}
 
-    load_end = os.getloadavg()[0]
-    results["load"] = (load_start, load_end)
-    # Judged at the start only: the benchmark's own backfill keeps both cores busy, so the load at the end is
-    # always high and says nothing about other work.
-    results["busy"] = load_start > BUSY_LOAD_SHARE * float(results["machine"]["cores (nproc)"])
+    results["speed"]["end"] = speed_check()
+    say(f"speed check at the end: {results['speed']['end']:.2f} s ({against_reference(results['speed']['end'])})")
+    # Busy is judged at the start only: the benchmark's own backfill keeps both cores busy, so a measure at the
+    # end would say nothing about other work.
+    results["load"] = (load_start, load_average())
     results["elapsed"] = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report(results, args, command), encoding="utf-8")
