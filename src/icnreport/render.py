@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import logging
 import os
 import re
@@ -145,8 +146,11 @@ def html_to_pdf(html: str, pdf_path: Path, *, title: str, lang: str = LANG) -> P
     return pdf_path
 
 
+@functools.cache
 def _appendix_exporter() -> HTMLExporter:
-    """nbconvert's HTML exporter set up for the committee appendix template."""
+    """nbconvert's HTML exporter set up for the committee appendix template: one a process, as its compiled
+    templates are kept with it (making it again takes longer than a conversion). Each conversion gets its own
+    resources; the exporter's settings never change."""
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(PARAMETER_TAGS)
