@@ -40,6 +40,15 @@ def test_execution_counts_start_from_one_each_run(tmp_path: Path) -> None:
         assert counts == [1, 2, 3], name  # the parameters cell, the injected parameters, the cell
 
 
+def test_a_cells_last_expression_is_its_result_and_not_kept_between_runs(tmp_path: Path) -> None:
+    for period in ("2017-05", "2017-06"):
+        executed = _execute("state.ipynb", tmp_path / f"{period}.ipynb", period)
+        results = [o for o in executed.cells[-1].outputs if o.output_type == "execute_result"]
+        assert [o.data["text/plain"] for o in results] == [f"'period {period}'"]
+    kernel = in_process_kernel()
+    assert not kernel.manager.kernel.shell.user_ns.get("Out"), "no output history is kept"
+
+
 def test_a_cell_that_never_ends_is_stopped_and_named(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(runner, "CELL_TIMEOUT", 1)
     with pytest.raises(

@@ -46,8 +46,10 @@ class InProcessKernel:
         # IPython makes its namespace this process's __main__; the runner's own goes back between runs (a
         # backfill worker finds the functions it is sent there when started with `python -m icnreport.cli`).
         self._main = sys.modules["__main__"]
-        # No history database under the user's home: a scheduled run keeps nothing between runs.
-        self.manager = _InProcessManager(config=Config({"HistoryManager": {"enabled": False}}))
+        # No history database under the user's home, and no output history (Out, _1, ...): a scheduled run
+        # keeps nothing between runs, and without an output cache a new run's reset has none to collect.
+        config = Config({"HistoryManager": {"enabled": False}, "InteractiveShell": {"cache_size": 0}})
+        self.manager = _InProcessManager(config=config)
         self.manager.start_kernel()
         shell = self.manager.kernel.shell
         self._notebook_main = sys.modules["__main__"]
