@@ -25,7 +25,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
 #: The kernel's own log stays quiet but for errors (ipykernel warns about local TCP on every start).
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+#: A separate kernel process (--isolated) is set up as the in-process one: quiet, and with no output history.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--InteractiveShell.cache_size=0"]
 #: Imported as the kernel starts, before it answers: the import (a second or so) then overlaps the runner's
 #: reading of the extracts instead of delaying the notebook's first cell.
 WARM_UP = ["--IPKernelApp.exec_lines=import icnreport.appendix"]
