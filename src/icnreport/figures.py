@@ -150,10 +150,10 @@ def _cohort_figures(
     return {
         "referrals": len(in_window),
         "people": len(people),
-        "tracked": int(tracked.sum()),
+        "tracked": len(people) - len(untracked),
         "untracked": len(untracked),
         "untracked_reasons": _counts(untracked["untracked_reason"], cohort.UNTRACKED_REASONS),
-        "tracking_coverage": _share(int(tracked.sum()), len(people)),
+        "tracking_coverage": _share(len(people) - len(untracked), len(people)),
         "follow_up_incomplete": int((tracked & ~people["follow_up_complete"]).sum()),
         "age": _age(people["age"]),
         "by_network": _by_network(people, networks),

@@ -183,7 +183,7 @@ def _read(params: Params, *, keep: bool):
     key = (
         params.model_dump_json(),
         str(params.source),
-        [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files],
+        [(str(f), stat.st_size, stat.st_mtime_ns) for f in files for stat in [f.stat()]],
     )
     if _last_read.get("key") != key:
         _last_read.clear()
