@@ -106,3 +106,13 @@ def test_figures_json_round_trips(params_file: Path) -> None:
 
     figures = figures_for(load_params(params_file), parse_period("2017-06"))
     assert Figures.from_json(figures.to_json()) == figures
+
+
+def test_a_run_looks_for_garbage_less_often_than_python_does(tmp_path: Path, monkeypatch) -> None:
+    # Python 3.11 looks at young objects every 700 made; a run's months of charts and PDFs make millions.
+    import gc
+
+    thresholds = []
+    monkeypatch.setattr(gc, "set_threshold", lambda *values: thresholds.append(values))
+    main(["run", "--params", str(tmp_path / "missing.yaml"), "--period", "2017-06"])
+    assert thresholds and thresholds[-1][0] >= 2000

@@ -107,7 +107,7 @@ def test_a_process_forked_after_a_run_runs_notebooks_of_its_own(tmp_path: Path) 
     assert (tmp_path / "child.ipynb").is_file()
 
 
-def test_a_backfill_worker_reads_the_extracts_again_only_when_a_file_changes(tmp_path: Path) -> None:
+def test_a_backfill_worker_reads_extracts_and_lists_identifiers_again_only_when_a_file_changes(tmp_path: Path) -> None:
     import os
     import shutil
 
@@ -121,10 +121,12 @@ def test_a_backfill_worker_reads_the_extracts_again_only_when_a_file_changes(tmp
     params = load_params(params_file)
     first = _read(params, keep=True)
     assert _read(params, keep=True) is first, "the same files: read once"
+    assert _read(params, keep=True).identifiers is first.identifiers, "and their identifiers listed once"
     changed = params.asc_files()[0]
     os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1_000_000_000))
     again = _read(params, keep=True)
     assert again is not first, "a file changed: read again"
+    assert again.identifiers is not first.identifiers, "and its identifiers listed again"
     assert _read(params, keep=False) is not again, "a single run always reads"
 
 

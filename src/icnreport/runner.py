@@ -21,12 +21,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icnreport.audiences import PUBLIC, RESTRICTED
 from icnreport.errors import IcnReportError, ParamsError
 from icnreport.params import Params, load_params
 from icnreport.period import Period
 from icnreport.publish import discard, publish, staging_folder
+
+if TYPE_CHECKING:
+    from icnreport.extracts import Extract
+    from icnreport.identifiers import Identifiers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOK = REPO_ROOT / "notebooks" / "appendix.ipynb"
@@ -114,7 +119,7 @@ def _build(
 ) -> RunResult:
     from icnreport.extracts import check_strict
     from icnreport.figures import compute_figures
-    from icnreport.identifiers import Identifiers, check_public
+    from icnreport.identifiers import check_public
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -123,7 +128,8 @@ def _build(
     # Started first, a separate kernel boots on the other core while the extracts are read.
     with kernel.started(notebook.parent) as kernel_manager:
         with clock("read"):
-            referrals, asc = _read(params, keep=worker)
+            inputs = _read(params, keep=worker)
+        referrals, asc = inputs.referrals, inputs.asc
         with clock("figures"):
             figures = compute_figures(referrals, asc, params, period)
         check_strict(figures.quarantined, strict or params.strict)
@@ -153,7 +159,7 @@ def _build(
                 _write_workbook(params, period, figures, public / "tables.xlsx")
             preload()
             executed = executing.result()
-    identifiers = Identifiers.from_extracts(referrals, asc)
+    identifiers = inputs.identifiers
     # The restricted appendix is rendered in a forked process on the other core while this one renders the
     # public appendix and scans it for identifiers; in turn in a backfill's worker (the other cores are running
     # other months) and where processes cannot fork (Windows).
@@ -169,16 +175,31 @@ def _build(
     return RunResult(folder, timings)
 
 
+@dataclass
+class _Inputs:
+    """Both extracts, and the identifiers in them that no public file may show (worked out when first asked
+    for, then kept with the extracts: the same for every month a backfill's worker runs from them)."""
+
+    referrals: "Extract"
+    asc: "Extract"
+
+    @functools.cached_property
+    def identifiers(self) -> "Identifiers":
+        from icnreport.identifiers import Identifiers
+
+        return Identifiers.from_extracts(self.referrals, self.asc)
+
+
 _last_read: dict = {}
 
 
-def _read(params: Params, *, keep: bool):
+def _read(params: Params, *, keep: bool) -> _Inputs:
     """Both extracts. A backfill's worker keeps the last ones it read, for its next month: the same params
     and the same files, unchanged (size and modification time), give the same extracts."""
     from icnreport.extracts import read_extracts
 
     if not keep:
-        return read_extracts(params)
+        return _Inputs(*read_extracts(params))
     files = [*params.referral_files(), *params.asc_files()]
     key = (
         params.model_dump_json(),
@@ -187,8 +208,8 @@ def _read(params: Params, *, keep: bool):
     )
     if _last_read.get("key") != key:
         _last_read.clear()
-        _last_read.update(key=key, extracts=read_extracts(params))
-    return _last_read["extracts"]
+        _last_read.update(key=key, inputs=_Inputs(*read_extracts(params)))
+    return _last_read["inputs"]
 
 
 @dataclass
