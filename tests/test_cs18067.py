@@ -66,3 +66,28 @@ def test_every_row_is_accounted_for(demo: dict) -> None:
         == demo["rows"]["referrals"]["quarantined"] + demo["rows"]["asc"]["quarantined"]
     )
     assert demo["referrals"] == demo["rows"]["referrals"]["used"]
+
+
+@pytest.mark.parametrize(
+    ("period", "programme_start", "compared"),
+    [
+        ("2017-06", "2016-10-01", True),  # CS18067 4.1: "9 months to the end of June 2017"; 3.1: from October 2016
+        ("2017-05", "2016-10-01", False),  # a month short: CS18067's 550 people are not May's
+        ("2016-10", "2016-10-01", False),
+        ("2017-06", "2016-11-01", False),  # the same month end, but not the same nine months
+    ],
+)
+def test_cs18067_is_set_beside_the_period_it_reports_on_and_no_other(
+    period: str, programme_start: str, compared: bool
+) -> None:
+    import datetime as dt
+
+    from icnreport.appendix import appendix_tables
+    from icnreport.figures import figures_for
+    from icnreport.params import load_params
+    from icnreport.period import parse_period
+
+    params = load_params(DEMO_PARAMS)
+    params = params.model_copy(update={"programme_start": dt.date.fromisoformat(programme_start)})
+    assert params.report.compare_with_cs18067
+    assert ("cs18067" in appendix_tables(params, figures_for(params, parse_period(period)))) is compared

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from icnreport import appendix_tables as t
+from icnreport import cs18067
 from icnreport.audiences import AUDIENCE_KEY, AUDIENCES, PUBLIC, RESTRICTED
 from icnreport.charts import Chart, all_charts
 from icnreport.disclosure import control_figures, rules_for, suppression_note
@@ -136,12 +137,9 @@ def appendix_tables(params: Params, figures: Figures) -> dict[str, t.Table]:
     ]
     if params.report.funding_years:
         tables.append(t.drawdown_table(figures, params.report.funding_years, params.report.budget))
-    if params.report.compare_with_cs18067:
-        from icnreport.cs18067 import comparison_table
-
-        tables.append(
-            t.Table("cs18067", "CS18067 as published, beside the reproduced figures", comparison_table(figures))
-        )
+    if params.report.compare_with_cs18067 and cs18067.reports_on(figures):
+        comparison = cs18067.comparison_table(figures)
+        tables.append(t.Table("cs18067", "CS18067 as published, beside the reproduced figures", comparison))
     tables = t.noted(tables, suppression_note(rules_for(params.disclosure)))
     return {table.name: table for table in tables}
 

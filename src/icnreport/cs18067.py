@@ -2,10 +2,18 @@
 figures, and where the figures reproduced from the demo extract show that it does not add up. The
 reproduced figures may be the public ones, after disclosure control: a suppressed one is written "[c]"."""
 
+import datetime as dt
+
 import pandas as pd
 
 from icnreport.figures import Figures
 from icnreport.formatting import count_or_c, money_k_or_c, percent_or_c
+
+#: The period CS18067 reports on: "9 months to the end of June 2017" (4.1), from the ICNs starting in October
+#: 2016 (3.1).
+#: Its figures are set beside no other period's: the October 2016 appendix has nothing to compare with them.
+PROGRAMME_START = dt.date(2016, 10, 1)
+PERIOD_END = dt.date(2017, 6, 30)
 
 #: What CS18067 printed (section 4.1-4.3, table 4.7, table 6.3 and the cover sheet), as printed.
 PUBLISHED = {
@@ -23,6 +31,11 @@ PUBLISHED = {
     "extrapolated": "£264k, using 58% and 42% (4.11, 6.3)",
     "total": "£779k (6.3, 6.7); the cover sheet says up to £989k",
 }
+
+
+def reports_on(figures: Figures) -> bool:
+    """Whether the figures are for the period CS18067 reports on, from the same programme start."""
+    return (figures.programme_start, figures.period_end) == (PROGRAMME_START, PERIOD_END)
 
 
 def comparison_table(figures: Figures) -> pd.DataFrame:
