@@ -10,8 +10,7 @@ from icnreport.figures import Figures
 from icnreport.formatting import count_or_c, money_k_or_c, percent_or_c
 
 #: The period CS18067 reports on: "9 months to the end of June 2017" (4.1), from the ICNs starting in October
-#: 2016 (3.1).
-#: Its figures are set beside no other period's: the October 2016 appendix has nothing to compare with them.
+#: 2016 (3.1). Its figures are set beside no other period's: October 2016 has nothing to compare with them.
 PROGRAMME_START = dt.date(2016, 10, 1)
 PERIOD_END = dt.date(2017, 6, 30)
 
