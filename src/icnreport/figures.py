@@ -147,13 +147,14 @@ def _cohort_figures(
     """The figures about the cohort and the rows read, which do not need anyone's services."""
     tracked = people["tracked"]
     untracked = people[~tracked.to_numpy()]
+    tracked_count = len(people) - len(untracked)
     return {
         "referrals": len(in_window),
         "people": len(people),
-        "tracked": len(people) - len(untracked),
+        "tracked": tracked_count,
         "untracked": len(untracked),
         "untracked_reasons": _counts(untracked["untracked_reason"], cohort.UNTRACKED_REASONS),
-        "tracking_coverage": _share(len(people) - len(untracked), len(people)),
+        "tracking_coverage": _share(tracked_count, len(people)),
         "follow_up_incomplete": int((tracked & ~people["follow_up_complete"]).sum()),
         "age": _age(people["age"]),
         "by_network": _by_network(people, networks),
